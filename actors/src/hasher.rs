@@ -1,0 +1,142 @@
+//! The Hasher stage: reads a file once (into the worker's reused buffer, or mapped for lab
+//! scans and huge files), applies THOR's type pre-filter on the first bytes, and computes the
+//! digests in one pass. Runs on the scan worker threads, directly before the YaraMatcher on the
+//! same bytes (see `workers.rs`).
+
+use std::io::Read;
+
+use ratatosk::hash::{MultiHasher, digest};
+use ratatosk::model::{FileJob, HashKinds, Hashes, SkipReason};
+use ratatosk::read::{FileBytes, FileReader, ReadError, ReadNotes, open_regular};
+use ratatosk::signatures::{externals, magic};
+
+/// Bytes read first: enough for every magic header in the table.
+const HEAD: usize = 4096;
+
+/// Chunk used when a file is hashed without being buffered (name-only findings on files
+/// skipped for size or type).
+const STREAM_CHUNK: usize = 1024 * 1024;
+
+/// What the Hasher hands on.
+pub enum Hashed<'b> {
+    /// The content, its digests and type.
+    Content {
+        /// The bytes.
+        bytes: FileBytes<'b>,
+        /// The digests.
+        hashes: Hashes,
+        /// Magic-header type.
+        magic: Option<&'static str>,
+        /// The `extension` external.
+        extension: String,
+        /// What happened while reading.
+        notes: ReadNotes,
+    },
+    /// The content is not scanned (size limit or type pre-filter); only names are checked.
+    NameOnly {
+        /// Why the content is not scanned.
+        reason: SkipReason,
+        /// Magic-header type, when the head was read.
+        magic: Option<&'static str>,
+        /// The `extension` external.
+        extension: String,
+        /// The open file, for hashing on demand when a filename IOC matches.
+        file: Option<ratatosk::read::OpenedFile>,
+    },
+}
+
+/// The Hasher of one worker thread.
+pub struct Hasher {
+    reader: FileReader,
+    kinds: HashKinds,
+    prefilter: bool,
+    max_file_size: u64,
+}
+
+impl Hasher {
+    /// A hasher computing `kinds` (SHA256 always), with THOR's type pre-filter when
+    /// `prefilter`, reading at most `max_file_size` bytes.
+    pub fn new(kinds: HashKinds, prefilter: bool, max_file_size: u64, map_files: bool) -> Self {
+        Hasher {
+            reader: FileReader::new(map_files),
+            kinds,
+            prefilter,
+            max_file_size,
+        }
+    }
+
+    /// Reads and hashes `job`'s file.
+    pub fn process(&mut self, job: &FileJob) -> Result<Hashed<'_>, ReadError> {
+        let extension = externals::extension(&job.path);
+        if let Some(reason) = job.content_skip {
+            return Ok(Hashed::NameOnly {
+                reason,
+                magic: None,
+                extension,
+                file: None,
+            });
+        }
+        let mut file = open_regular(&job.path)?;
+        if file.size > self.max_file_size {
+            return Ok(Hashed::NameOnly {
+                reason: SkipReason::TooLarge,
+                magic: None,
+                extension,
+                file: Some(file),
+            });
+        }
+        let head = self.reader.read_head(&mut file, HEAD)?;
+        let magic = magic::magic_type(head);
+        if self.prefilter && !magic::is_relevant(&extension, magic) {
+            return Ok(Hashed::NameOnly {
+                reason: SkipReason::TypeFilter,
+                magic,
+                extension,
+                file: Some(file),
+            });
+        }
+        let kinds = self.kinds;
+        let (bytes, notes) = self.reader.read_rest(&mut file, self.max_file_size)?;
+        let hashes = digest(&bytes, kinds);
+        Ok(Hashed::Content {
+            bytes,
+            hashes,
+            magic,
+            extension,
+            notes,
+        })
+    }
+
+    /// Hashes a file without buffering it (a name-only finding still carries its hashes).
+    pub fn hash_stream(
+        &self,
+        job: &FileJob,
+        file: Option<ratatosk::read::OpenedFile>,
+    ) -> Result<Hashes, ReadError> {
+        let mut file = match file {
+            Some(f) => f,
+            None => open_regular(&job.path)?,
+        };
+        file.rewind().map_err(|source| ReadError::Io {
+            path: job.path.clone(),
+            source,
+        })?;
+        let mut h = MultiHasher::new(self.kinds);
+        let mut buf = vec![0u8; STREAM_CHUNK];
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => h.update(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(source) => {
+                    return Err(ReadError::Io {
+                        path: job.path.clone(),
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(h.finish())
+    }
+}

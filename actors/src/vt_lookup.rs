@@ -1,0 +1,257 @@
+//! The VtLookup actor: asks VirusTotal about one hash at a time (serialised, as vt-api.md §7
+//! advises for small keys), folds the verdict into every finding with that hash and hands them
+//! to the Reporter. A 429 empties the token bucket; 5xx, timeouts and malformed answers are
+//! retried with backoff, each retry taking a token like any request; a 401 stops lookups for the
+//! run with one error line. No finding is lost because VirusTotal failed.
+
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use ratatosk::model::{Finding, Outcome, Sha256, VtResult};
+use ratatosk::quota::QuotaDecision;
+use ratatosk::vt::{self, ApiKey, RetryPolicy, VtReply};
+
+use crate::reporter::{Record, Reporter};
+use crate::vt_state::{Flight, Fold, Settled, SharedVt, lock};
+
+/// Largest answer body read: real file objects are a few hundred KiB at most.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Look one hash up (its findings wait in the shared flight table).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct LookUp(pub Sha256);
+
+/// How VtLookup talks to VirusTotal.
+#[derive(Clone, Debug)]
+pub struct LookupConfig {
+    /// API base (`--vturl`).
+    pub base: String,
+    /// The key.
+    pub key: ApiKey,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Retries of transient failures.
+    pub retry: RetryPolicy,
+    /// The rate window (how long a retry may wait for a token).
+    pub window: Duration,
+}
+
+/// The VtLookup actor.
+pub struct VtLookup {
+    cfg: LookupConfig,
+    shared: SharedVt,
+    reporter: Addr<Reporter>,
+    fold: Fold,
+    client: Option<awc::Client>,
+}
+
+impl VtLookup {
+    /// A lookup stage sharing `shared` with VtQuota.
+    pub fn new(cfg: LookupConfig, shared: SharedVt, reporter: Addr<Reporter>, fold: Fold) -> Self {
+        VtLookup {
+            cfg,
+            shared,
+            reporter,
+            fold,
+            client: None,
+        }
+    }
+}
+
+impl Actor for VtLookup {
+    type Context = Context<Self>;
+
+    fn started(&mut self, _: &mut Context<Self>) {
+        // awc clients are per thread: build it on the actor's own.
+        self.client = Some(
+            awc::Client::builder()
+                .timeout(self.cfg.timeout)
+                .add_default_header((
+                    "user-agent",
+                    concat!("ratatosk/", env!("CARGO_PKG_VERSION")),
+                ))
+                .finish(),
+        );
+    }
+}
+
+impl Handler<LookUp> for VtLookup {
+    type Result = AtomicResponse<Self, ()>;
+
+    fn handle(&mut self, msg: LookUp, ctx: &mut Context<Self>) -> Self::Result {
+        let job = LookupJob {
+            sha: msg.0,
+            cfg: self.cfg.clone(),
+            shared: self.shared.clone(),
+            reporter: self.reporter.clone(),
+            fold: self.fold.clone(),
+            client: self.client.clone(),
+            me: ctx.address(),
+        };
+        AtomicResponse::new(Box::pin(job.run().into_actor(self)))
+    }
+}
+
+/// One hash's lookup, retries included.
+struct LookupJob {
+    sha: Sha256,
+    cfg: LookupConfig,
+    shared: SharedVt,
+    reporter: Addr<Reporter>,
+    fold: Fold,
+    client: Option<awc::Client>,
+    me: Addr<VtLookup>,
+}
+
+impl LookupJob {
+    async fn run(self) {
+        let mut failures = 0u32;
+        let findings = loop {
+            if lock(&self.shared).wrong_key {
+                break self.settle(Settled::Plain(VtResult::Error("wrong key".into())));
+            }
+            let reply = self.request().await;
+            match reply {
+                VtReply::Found(v) => break self.settle(Settled::Verdict(v, VtResult::Found)),
+                VtReply::NotFound => break self.settle(Settled::Plain(VtResult::NotFound)),
+                VtReply::WrongKey(code) => {
+                    let first = {
+                        let mut st = lock(&self.shared);
+                        !std::mem::replace(&mut st.wrong_key, true)
+                    };
+                    if first {
+                        tracing::error!(
+                            "VirusTotal rejected the API key ({code}): no more lookups this run; \
+                             findings are still reported"
+                        );
+                    }
+                    break self.settle(Settled::Plain(VtResult::Error("wrong key".into())));
+                }
+                VtReply::Fatal(reason) => {
+                    break self.settle(Settled::Plain(VtResult::Error(reason)));
+                }
+                VtReply::QuotaExceeded => break self.requeue_after_429(),
+                VtReply::TooManyRequests | VtReply::Transient(_) => {
+                    failures += 1;
+                    let reason = match &reply {
+                        VtReply::Transient(r) => r.clone(),
+                        _ => "too many requests".to_owned(),
+                    };
+                    if !self.cfg.retry.should_retry(failures) {
+                        break self.settle(Settled::Plain(VtResult::Error(reason)));
+                    }
+                    actix_rt::time::sleep(self.cfg.retry.backoff(failures)).await;
+                    if !self.wait_for_token().await {
+                        break self.settle(Settled::Plain(VtResult::Error(reason)));
+                    }
+                }
+            }
+        };
+        for f in findings {
+            if self
+                .reporter
+                .send(Record(Outcome::Finding(f)))
+                .await
+                .is_err()
+            {
+                tracing::error!("the reporter stopped early; findings are lost");
+                break;
+            }
+        }
+        lock(&self.shared).in_flight -= 1;
+    }
+
+    /// Sends the request and classifies the answer; connection errors and timeouts are
+    /// transient.
+    async fn request(&self) -> VtReply {
+        let Some(client) = &self.client else {
+            return VtReply::Fatal("no HTTP client".into());
+        };
+        let url = vt::file_report_url(&self.cfg.base, &self.sha);
+        let sent = client
+            .get(&url)
+            .insert_header((vt::API_KEY_HEADER, self.cfg.key.expose()))
+            .insert_header(("accept", "application/json"))
+            .send()
+            .await;
+        let mut resp = match sent {
+            Ok(r) => r,
+            Err(e) => return VtReply::Transient(transport_reason(&e.to_string())),
+        };
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        match resp.body().limit(MAX_BODY).await {
+            Ok(body) => vt::classify(status, content_type.as_deref(), &body),
+            Err(e) => VtReply::Transient(transport_reason(&e.to_string())),
+        }
+    }
+
+    /// Waits (at most a window and a bit) for a token for a retry.
+    async fn wait_for_token(&self) -> bool {
+        let deadline = Instant::now() + self.cfg.window + self.cfg.window / 10;
+        loop {
+            let wait = {
+                let mut st = lock(&self.shared);
+                if st.wrong_key {
+                    return false;
+                }
+                let now = st.now();
+                if st.quota.take_token(now) {
+                    return true;
+                }
+                st.quota
+                    .bucket()
+                    .next_token_at(now.at)
+                    .map(|t| t.saturating_duration_since(now.at))
+                    .unwrap_or(Duration::from_millis(50))
+            };
+            if Instant::now() + wait > deadline {
+                return false;
+            }
+            actix_rt::time::sleep(wait.max(Duration::from_millis(1))).await;
+        }
+    }
+
+    /// A 429: empty the bucket, then offer the hash to the quota again (parked in wait mode,
+    /// skipped otherwise).
+    fn requeue_after_429(&self) -> Vec<Box<Finding>> {
+        let mut st = lock(&self.shared);
+        let now = st.now();
+        st.quota.on_quota_exceeded(now);
+        let score = match st.flights.get(&self.sha) {
+            Some(Flight::Waiting { score, .. }) => *score,
+            _ => 0,
+        };
+        match st.quota.decide(now, score, self.sha) {
+            QuotaDecision::Lookup(sha) => {
+                st.in_flight += 1;
+                self.me.do_send(LookUp(sha));
+                Vec::new()
+            }
+            QuotaDecision::Parked { evicted } => match evicted {
+                Some(e) => st.settle(e, Settled::Plain(VtResult::SkippedQuota), &self.fold),
+                None => Vec::new(),
+            },
+            QuotaDecision::Skip(sha, result) => st.settle(sha, Settled::Plain(result), &self.fold),
+        }
+    }
+
+    fn settle(&self, settled: Settled) -> Vec<Box<Finding>> {
+        lock(&self.shared).settle(self.sha, settled, &self.fold)
+    }
+}
+
+/// A short reason for a transport failure, for `error (<reason>)`.
+fn transport_reason(message: &str) -> String {
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("timeout") || lower.contains("timed out") {
+        "timeout".to_owned()
+    } else {
+        format!("connection: {message}")
+    }
+}

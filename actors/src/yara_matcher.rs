@@ -1,0 +1,147 @@
+//! The YaraMatcher stage: runs the compiled rules on the bytes the Hasher read (one reused
+//! yara-x scanner per worker thread, externals set per file), adds hash IOC and filename IOC
+//! reasons, and scores the file with THOR's formula. Its output is the file's [`Outcome`].
+
+use ratatosk::model::{FileJob, Finding, Hashes, Outcome, Reason, SkipReason};
+use ratatosk::read::ReadError;
+use ratatosk::score::{self, Thresholds};
+use ratatosk::signatures::externals::OwnerNames;
+use ratatosk::signatures::{FileContext, FileMatcher, SignatureSet};
+
+use crate::hasher::{Hashed, Hasher};
+
+/// The matching state of one worker thread.
+pub struct YaraMatcher<'s> {
+    sigs: &'s SignatureSet,
+    matcher: FileMatcher<'s>,
+    owners: OwnerNames,
+    thresholds: Thresholds,
+}
+
+impl<'s> YaraMatcher<'s> {
+    /// A matcher over `sigs`, built on the worker thread that uses it.
+    pub fn new(sigs: &'s SignatureSet, thresholds: Thresholds) -> Self {
+        YaraMatcher {
+            sigs,
+            matcher: FileMatcher::new(sigs),
+            owners: OwnerNames::new(),
+            thresholds,
+        }
+    }
+
+    /// Runs the Hasher and then the matcher on one job.
+    pub fn process(&mut self, hasher: &mut Hasher, job: &FileJob) -> Outcome {
+        let mut reasons = self.sigs.filename_reasons(&job.path);
+        let hashed = match hasher.process(job) {
+            Ok(h) => h,
+            Err(e) => return read_failure(job, e),
+        };
+        match hashed {
+            Hashed::NameOnly {
+                reason,
+                magic,
+                extension,
+                file,
+            } => {
+                if reasons.is_empty() {
+                    return Outcome::Skipped {
+                        path: job.path.clone(),
+                        reason,
+                    };
+                }
+                let hashes = match hasher.hash_stream(job, file) {
+                    Ok(h) => h,
+                    Err(e) => return read_failure(job, e),
+                };
+                if self.sigs.is_trusted(&hashes) {
+                    return skipped(job, SkipReason::Trusted);
+                }
+                reasons.extend(self.sigs.hash_reasons(&hashes));
+                self.finding(job, hashes, magic, extension, reasons)
+            }
+            Hashed::Content {
+                bytes,
+                hashes,
+                magic,
+                extension,
+                notes,
+            } => {
+                if self.sigs.is_trusted(&hashes) {
+                    return skipped(job, SkipReason::Trusted);
+                }
+                if notes.size_changed {
+                    tracing::debug!("{}: changed size while being read", job.path.display());
+                }
+                reasons.extend(self.sigs.hash_reasons(&hashes));
+                let owner = self.owners.name(job.uid).to_owned();
+                let ctx = FileContext {
+                    extension: &extension,
+                    filetype: magic.unwrap_or(""),
+                    owner: &owner,
+                    md5: hashes.md5,
+                };
+                let scanned = bytes.len() as u64;
+                match self.matcher.scan(&job.path, &bytes, &ctx) {
+                    Ok(hits) => reasons.extend(hits),
+                    Err(e) if reasons.is_empty() => {
+                        return Outcome::Error {
+                            path: job.path.clone(),
+                            message: e.to_string(),
+                        };
+                    }
+                    Err(e) => tracing::warn!("{e}; reporting the other reasons"),
+                }
+                drop(bytes);
+                if reasons.is_empty() {
+                    return Outcome::Clean { bytes: scanned };
+                }
+                self.finding(job, hashes, magic, extension, reasons)
+            }
+        }
+    }
+
+    fn finding(
+        &mut self,
+        job: &FileJob,
+        hashes: Hashes,
+        magic: Option<&'static str>,
+        extension: String,
+        mut reasons: Vec<Reason>,
+    ) -> Outcome {
+        reasons.sort_by(|a, b| b.signature.score.cmp(&a.signature.score));
+        let subs: Vec<i32> = reasons.iter().map(|r| r.signature.score).collect();
+        let total = score::total(&subs);
+        let level = score::level(total, &subs, &self.thresholds);
+        Outcome::Finding(Box::new(Finding {
+            module: job.module,
+            path: job.path.clone(),
+            size: job.size,
+            extension,
+            magic_header: magic.unwrap_or("").to_owned(),
+            hashes,
+            times: job.times,
+            owner: self.owners.name(job.uid).to_owned(),
+            reasons,
+            score: total,
+            level,
+            virustotal: None,
+        }))
+    }
+}
+
+fn skipped(job: &FileJob, reason: SkipReason) -> Outcome {
+    Outcome::Skipped {
+        path: job.path.clone(),
+        reason,
+    }
+}
+
+fn read_failure(job: &FileJob, e: ReadError) -> Outcome {
+    match e.skip_reason() {
+        Some(reason) => skipped(job, reason),
+        None => Outcome::Error {
+            path: job.path.clone(),
+            message: e.to_string(),
+        },
+    }
+}

@@ -1,0 +1,18 @@
+//! The VirusTotal quota (spec §5): a token bucket per key so that no rate window ever sees more
+//! than `--vtrate` requests, a daily budget beside it, and the bounded queue of findings parked
+//! under `--vtwaitforquota`, all driven by an injected [`Clock`] so tests control time.
+//!
+//! [`VtQuotaState`] combines them into the one decision the VtQuota actor makes per finding
+//! (look up now, park, or report as skipped); the actor only wraps it and schedules wake-ups.
+
+mod bucket;
+mod clock;
+mod daily;
+mod park;
+mod policy;
+
+pub use bucket::{MAX_SAFETY_MARGIN, SAFETY_MARGIN_DIVISOR, TokenBucket};
+pub use clock::{Clock, ManualClock, Moment, SystemClock};
+pub use daily::{DailyBudget, utc_day};
+pub use park::ParkQueue;
+pub use policy::{QuotaDecision, VtQuotaState};

@@ -1,0 +1,146 @@
+//! Compiling rule files with yara-x: each file in its own namespace (so rule names may repeat
+//! across files, as in signature-base), with the string externals defined as empty strings.
+//! A file that does not compile becomes an error [`Diagnostic`] with file, line and the
+//! compiler's message; the compiler stays usable and the other files still load. Compiler
+//! warnings are kept as warning diagnostics (counted, printed only on request).
+
+use serde::{Deserialize, Serialize};
+use yara_x::{Compiler, Rules, SourceCode};
+
+use super::error::{Diagnostic, Severity};
+use super::sources::RuleSource;
+
+/// The externals every rule can read (THOR's names; all strings). Defined at compile time
+/// with empty values, set per file by the matcher.
+pub const EXTERNALS: [&str; 6] = [
+    "filename",
+    "filepath",
+    "extension",
+    "filetype",
+    "owner",
+    "md5",
+];
+
+/// What compiling produced besides the rules: stored next to them in the cache so a warm start
+/// reports the same diagnostics.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct CompileReport {
+    /// Rule files given to the compiler.
+    pub rule_files: usize,
+    /// One error per failed file problem.
+    pub errors: Vec<Diagnostic>,
+    /// Compiler warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles every source, each in its own namespace.
+pub(crate) fn compile(sources: &[RuleSource]) -> (Rules, CompileReport) {
+    let mut compiler = Compiler::new();
+    let mut report = CompileReport {
+        rule_files: sources.len(),
+        ..CompileReport::default()
+    };
+    for name in EXTERNALS {
+        // Cannot fail: the names are valid identifiers, defined once each.
+        if let Err(err) = compiler.define_global(name, "") {
+            tracing::error!("cannot define external `{name}`: {err}");
+        }
+    }
+    for source in sources {
+        compiler.new_namespace(&source.namespace);
+        let errors_before = compiler.errors().len();
+        let warnings_before = compiler.warnings().len();
+        let code = SourceCode::from(source.text.as_ref())
+            .with_origin(source.path.to_string_lossy().into_owned());
+        // The error is also in `compiler.errors()`, read below with any others.
+        let _ = compiler.add_source(code);
+        for err in &compiler.errors()[errors_before..] {
+            let offset = err.labels().next().map(|l| l.span().start());
+            report.errors.push(Diagnostic {
+                severity: Severity::Error,
+                code: Some(err.code().to_owned()),
+                file: source.path.clone(),
+                line: offset.map(|o| line_of(&source.text, o)),
+                message: err.title().to_owned(),
+            });
+        }
+        for warning in &compiler.warnings()[warnings_before..] {
+            let offset = warning.labels().next().map(|l| l.span().start());
+            report.warnings.push(Diagnostic {
+                severity: Severity::Warning,
+                code: Some(warning.code().to_owned()),
+                file: source.path.clone(),
+                line: offset.map(|o| line_of(&source.text, o)),
+                message: warning.title().to_owned(),
+            });
+        }
+    }
+    (compiler.build(), report)
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &[u8], offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::path::PathBuf;
+
+    use crate::model::Origin;
+
+    use super::*;
+
+    fn source(name: &str, text: &'static str) -> RuleSource {
+        RuleSource {
+            origin: Origin::External,
+            path: PathBuf::from(format!("/sigs/yara/{name}")),
+            namespace: format!("external0:yara/{name}"),
+            text: Cow::Borrowed(text.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn bad_file_is_reported_and_good_files_still_load() {
+        let sources = [
+            source("good.yar", "rule Good { condition: true }\n"),
+            source(
+                "bad.yar",
+                "rule Bad1 { condition: true }\n\nrule Bad2 {\n  condition:\n    unknown_thing == 1\n}\n",
+            ),
+            source(
+                "same_name.yar",
+                "rule Good { strings: $a = \"x\" condition: $a and filename == \"\" }\n",
+            ),
+        ];
+        let (rules, report) = compile(&sources);
+        let errors: Vec<String> = report.errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            errors,
+            vec!["/sigs/yara/bad.yar:5: error[E009]: unknown identifier `unknown_thing`"]
+        );
+        assert_eq!(report.rule_files, 3);
+        let names: Vec<_> = rules
+            .iter()
+            .map(|r| (r.namespace(), r.identifier()))
+            .collect();
+        assert!(names.contains(&("external0:yara/good.yar", "Good")));
+        assert!(names.contains(&("external0:yara/same_name.yar", "Good")));
+        assert!(!names.iter().any(|(_, n)| *n == "Bad2"));
+    }
+
+    #[test]
+    fn syntax_error_line() {
+        let sources = [source(
+            "syntax.yar",
+            "rule A {\n  condition:\n    true and\n}\n",
+        )];
+        let (_, report) = compile(&sources);
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(report.errors[0].line, Some(4));
+        assert_eq!(report.errors[0].code.as_deref(), Some("E001"));
+    }
+}

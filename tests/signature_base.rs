@@ -1,0 +1,178 @@
+//! The full public signature-base (../shared/bench/signature-base, read in place) must load:
+//! every rule file compiles, every IOC line parses, and the compiled-rules cache round-trips.
+//! Skipped, with a note, where the folder is absent. Prints timings (cold compile, warm
+//! load, filename-IOC matching per path) for the record; they are not asserted.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ratatosk::model::{Hashes, Md5, Sha256};
+use ratatosk::signatures::{FileContext, FileMatcher, LoadOptions, SignatureSet, externals, magic};
+
+const SIGNATURE_BASE: &str = "/work/shared/bench/signature-base";
+
+/// signature-base at the commit in SOURCE.txt: 737 `.yar` + 4 `.yara` files.
+const RULE_FILES: usize = 741;
+/// Rules yara-x compiles from them (private and global ones included).
+const RULES: usize = 5_883;
+/// Hash IOC lines in `iocs/hash-iocs.txt`.
+const HASH_IOCS: usize = 3_224;
+/// Filename IOC lines in `iocs/filename-iocs.txt`.
+const FILENAME_IOCS: usize = 3_828;
+/// C2 IOC lines in `iocs/c2-iocs.txt`.
+const C2_IOCS: usize = 1_844;
+
+fn signature_base() -> Option<PathBuf> {
+    let dir = PathBuf::from(SIGNATURE_BASE);
+    if dir.join("yara").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("note: {SIGNATURE_BASE} is absent; signature-base test skipped");
+        None
+    }
+}
+
+#[test]
+fn signature_base_loads_with_zero_errors_and_caches() {
+    let Some(dir) = signature_base() else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    let options = LoadOptions {
+        signature_dirs: vec![dir.clone()],
+        embedded: false,
+        cross_platform: true,
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..LoadOptions::default()
+    };
+
+    let start = Instant::now();
+    let cold = SignatureSet::load(&options).unwrap();
+    let cold_time = start.elapsed();
+    assert!(!cold.from_cache());
+
+    let errors: Vec<String> = cold.diagnostics().iter().map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let c = cold.counts();
+    assert_eq!(c.rule_files, RULE_FILES);
+    assert_eq!(c.compile_errors, 0);
+    assert_eq!(c.rules, RULES);
+    assert_eq!(c.hash_iocs, HASH_IOCS);
+    assert_eq!(c.filename_iocs, FILENAME_IOCS);
+    assert_eq!(c.c2_iocs, C2_IOCS);
+    assert_eq!(c.ioc_warnings, 0);
+    assert_eq!(c.trusted_hashes, 0);
+    // MD5 and SHA1 hash IOCs are loaded, so both digests are needed.
+    assert!(cold.needs_md5());
+    assert!(cold.needs_sha1());
+
+    let start = Instant::now();
+    let warm = SignatureSet::load(&options).unwrap();
+    let warm_time = start.elapsed();
+    assert!(warm.from_cache());
+    assert_eq!(warm.counts(), c);
+
+    eprintln!(
+        "signature-base: {} rules in {} files, {} warnings; cold load (compile + write cache) {:.2?}, warm load (cache) {:.2?}",
+        c.rules, c.rule_files, c.rule_warnings, cold_time, warm_time
+    );
+
+    // The cached rules match like the compiled ones: a webshell sample from the rules' own
+    // strings, with the externals some rules read.
+    let sample = b"<?php @eval($_POST['pass']);?>";
+    let path = Path::new("/var/www/html/shell.php");
+    let ext = externals::extension(path);
+    let ctx = FileContext {
+        extension: &ext,
+        filetype: magic::magic_type(sample).unwrap_or(""),
+        owner: "www-data",
+        md5: Md5::from_hex("0123456789abcdef0123456789abcdef"),
+    };
+    let names = |set: &SignatureSet| -> Vec<String> {
+        let mut m = FileMatcher::new(set);
+        m.scan(path, sample, &ctx)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.signature.rule_name)
+            .collect()
+    };
+    let cold_names = names(&cold);
+    assert!(!cold_names.is_empty(), "a PHP eval web shell must match");
+    assert_eq!(names(&warm), cold_names);
+
+    // Hash IOC lookups: an MD5 listed in hash-iocs.txt.
+    let hashes = Hashes {
+        md5: Md5::from_hex("000c907d39924de62b5891f8d0e03116"),
+        sha1: None,
+        sha256: Sha256([0; 32]),
+    };
+    let _ = warm.hash_reasons(&hashes);
+}
+
+#[test]
+fn filename_ioc_matching_time_per_path() {
+    let Some(dir) = signature_base() else {
+        return;
+    };
+    for cross_platform in [false, true] {
+        let start = Instant::now();
+        let set = SignatureSet::load(&LoadOptions {
+            signature_dirs: vec![dir.clone()],
+            embedded: false,
+            cross_platform,
+            // Rules are not what this measures; the cache makes the load quick after the
+            // first run of the other test.
+            cache_dir: Some(std::env::temp_dir().join("ratatosk-test-rules-cache")),
+            ..LoadOptions::default()
+        })
+        .unwrap();
+        let load = start.elapsed();
+        assert_eq!(set.counts().filename_iocs, FILENAME_IOCS);
+
+        // Mostly ordinary paths, one in ten named like a signature-base IOC.
+        let paths: Vec<PathBuf> = (0..2_000)
+            .map(|i| {
+                let name = match i % 10 {
+                    0 => "usbclass.sys".to_string(),
+                    _ => format!("file_{i}.{}", ["exe", "dll", "txt", "php", "ps1"][i % 5]),
+                };
+                PathBuf::from(format!(
+                    "/mnt/image/Users/user{}/AppData/Local/Temp/dir{}/{name}",
+                    i % 7,
+                    i % 13,
+                ))
+            })
+            .collect();
+        // Warm the lazy DFA once, then measure.
+        for p in &paths {
+            let _ = set.filename_reasons(p);
+        }
+        let rounds = 5;
+        let start = Instant::now();
+        let mut hits = 0;
+        for _ in 0..rounds {
+            for p in &paths {
+                hits += set.filename_reasons(p).len();
+            }
+        }
+        let per_path = start.elapsed() / (rounds * paths.len()) as u32;
+        eprintln!(
+            "filename IOCs (cross_platform={cross_platform}): {} patterns, load {load:.2?}, {per_path:.2?} per path ({hits} hits)",
+            set.counts().filename_iocs
+        );
+
+        // Known IOCs fire.
+        let known = if cross_platform {
+            "/mnt/image/Windows/System32/drivers/usbclass.sys"
+        } else {
+            r"C:\Windows\System32\drivers\usbclass.sys"
+        };
+        let reasons = set.filename_reasons(Path::new(known));
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.signature.rule_name == r"\\usbclass\.sys" && r.signature.score == 80),
+            "{reasons:#?}"
+        );
+    }
+}
