@@ -17,6 +17,7 @@
 //! - [`quota`]: the VirusTotal token bucket, daily budget and parked-finding queue, on an injected
 //!   clock.
 //! - [`vt`]: VirusTotal request building and response parsing.
+//! - [`vtstore`]: the on-disk verdict cache and quota counters (SQLite), shared across processes.
 //! - [`report`]: the outputs (console, text log, JSONL, CSV, HTML) and the summary counters.
 
 pub mod hash;
@@ -28,4 +29,5 @@ pub mod score;
 pub mod settings;
 pub mod signatures;
 pub mod vt;
+pub mod vtstore;
 pub mod walk;

@@ -6,7 +6,7 @@
 //! many weak reasons approach but never reach a strong one; negative sub-scores (false-positive
 //! rules, negative filename IOCs) are then subtracted.
 
-use crate::model::Level;
+use crate::model::{Level, Reason};
 
 /// The highest score a finding can have, and the most a single sub-score counts for in the
 /// formula (a YARA `score` meta above 100 would otherwise turn a factor negative).
@@ -103,6 +103,15 @@ pub fn level(score: u32, subscores: &[i32], t: &Thresholds) -> Option<Level> {
     } else {
         None
     }
+}
+
+/// Sorts a finding's reasons by descending sub-score (the order every output shows them in) and
+/// returns the total and level they give.
+pub fn score_reasons(reasons: &mut [Reason], t: &Thresholds) -> (u32, Option<Level>) {
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.signature.score));
+    let subs: Vec<i32> = reasons.iter().map(|r| r.signature.score).collect();
+    let score = total(&subs);
+    (score, level(score, &subs, t))
 }
 
 /// Engines flagging a file as malicious above which VirusTotal gives a sub-score of 40.

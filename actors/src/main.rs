@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ratatosk::settings::Settings;
-use ratatosk::signatures::{LoadOptions, Severity, SignatureSet, default_cache_dir};
+use ratatosk::signatures::{LoadOptions, SignatureSet, default_cache_dir};
 
 /// Exit status when the scan could not run.
 const EXIT_UNUSABLE: u8 = 2;
@@ -81,11 +81,9 @@ fn load_signatures(settings: &Settings) -> anyhow::Result<SignatureSet> {
     };
     let started = std::time::Instant::now();
     let sigs = SignatureSet::load(&opts)?;
+    // A diagnostic names its own severity (`file:line: error[E009]: …`).
     for d in sigs.diagnostics() {
-        match d.severity {
-            Severity::Error => eprintln!("ratatosk: error: {d}"),
-            _ => eprintln!("ratatosk: warning: {d}"),
-        }
+        eprintln!("ratatosk: {d}");
     }
     let c = sigs.counts();
     tracing::info!(

@@ -23,7 +23,7 @@ use std::time::SystemTime;
 use actix::prelude::*;
 use anyhow::Context as _;
 use ratatosk::model::{HashKinds, Module, Outcome};
-use ratatosk::quota::{DailyBudget, SystemClock, TokenBucket, VtQuotaState};
+use ratatosk::quota::{SystemClock, VtQuotaState};
 use ratatosk::report::{
     Console, CsvReport, FpFilters, HtmlReport, JsonLog, ReportContext, ReportWriter, ScanInfo,
     Summary, TextLog, TimeStyle, new_scan_id,
@@ -32,6 +32,7 @@ use ratatosk::score::Thresholds;
 use ratatosk::settings::{HashSelection, Settings, VtMode};
 use ratatosk::signatures::SignatureSet;
 use ratatosk::vt::{ApiKey, RetryPolicy};
+use ratatosk::vtstore::{self, CacheTtls, VtCache};
 use ratatosk::walk::{Excludes, WalkOptions};
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -219,16 +220,33 @@ fn start_vt(
     let key = ApiKey::new(key.expose_secret()).context("--vtkey")?;
     let window = settings.vt_window();
     let daily = u32::try_from(settings.vtdaily).unwrap_or(u32::MAX);
-    let shared = Arc::new(Mutex::new(VtShared {
-        quota: VtQuotaState::new(
-            TokenBucket::new(settings.vtrate, window),
-            DailyBudget::new(daily),
-            settings.vtpark,
-            settings.vtwaitforquota,
+    // One SQLite store holds the verdict cache and the per-key request counters, so the daily
+    // budget survives a restart and processes sharing a key share its rate. `--vtnocache`
+    // turns the verdict cache off; the counters stay.
+    let store = settings.vtcache.clone().or_else(vtstore::default_path);
+    let cache = match (&store, settings.vtnocache) {
+        (Some(path), false) => VtCache::open_or_warn(
+            path,
+            CacheTtls {
+                found_ttl: settings.vt_cache_found_ttl(),
+                not_found_ttl: settings.vt_cache_notfound_ttl(),
+            },
         ),
+        _ => None,
+    };
+    let limiter = vtstore::quota_limiter(
+        store.as_deref(),
+        key.expose(),
+        settings.vtrate,
+        window,
+        daily,
+    );
+    let shared = Arc::new(Mutex::new(VtShared {
+        quota: VtQuotaState::with_limiter(limiter, settings.vtpark, settings.vtwaitforquota),
         flights: Default::default(),
         in_flight: 0,
         wrong_key: false,
+        cache,
         clock: Arc::new(SystemClock),
     }));
     let cfg = LookupConfig {

@@ -112,6 +112,10 @@ impl LookupJob {
                 break self.settle(Settled::Plain(VtResult::Error("wrong key".into())));
             }
             let reply = self.request().await;
+            if matches!(reply, VtReply::Found(_) | VtReply::NotFound) {
+                // A request the server counted and answered: the next 429 holds one window.
+                lock(&self.shared).quota.on_request_ok();
+            }
             match reply {
                 VtReply::Found(v) => break self.settle(Settled::Verdict(v, VtResult::Found)),
                 VtReply::NotFound => break self.settle(Settled::Plain(VtResult::NotFound)),
@@ -151,7 +155,7 @@ impl LookupJob {
         for f in findings {
             if self
                 .reporter
-                .send(Record(Outcome::Finding(f)))
+                .send(Record(Outcome::Finding(Box::new(f))))
                 .await
                 .is_err()
             {
@@ -205,8 +209,7 @@ impl LookupJob {
                     return true;
                 }
                 st.quota
-                    .bucket()
-                    .next_token_at(now.at)
+                    .next_token_at(now)
                     .map(|t| t.saturating_duration_since(now.at))
                     .unwrap_or(Duration::from_millis(50))
             };
@@ -219,7 +222,7 @@ impl LookupJob {
 
     /// A 429: empty the bucket, then offer the hash to the quota again (parked in wait mode,
     /// skipped otherwise).
-    fn requeue_after_429(&self) -> Vec<Box<Finding>> {
+    fn requeue_after_429(&self) -> Vec<Finding> {
         let mut st = lock(&self.shared);
         let now = st.now();
         st.quota.on_quota_exceeded(now);
@@ -241,8 +244,10 @@ impl LookupJob {
         }
     }
 
-    fn settle(&self, settled: Settled) -> Vec<Box<Finding>> {
-        lock(&self.shared).settle(self.sha, settled, &self.fold)
+    fn settle(&self, settled: Settled) -> Vec<Finding> {
+        let mut st = lock(&self.shared);
+        st.remember(&self.sha, &settled);
+        st.settle(self.sha, settled, &self.fold)
     }
 }
 

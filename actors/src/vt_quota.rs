@@ -67,7 +67,8 @@ impl VtQuota {
     }
 
     /// Decides one finding; returns the findings to report now.
-    fn offer(&mut self, f: Box<Finding>) -> Vec<Box<Finding>> {
+    fn offer(&mut self, f: Box<Finding>) -> Vec<Finding> {
+        let f = *f;
         let (Some(shared), Some(lookup)) = (&self.shared, &self.lookup) else {
             return vec![f];
         };
@@ -92,6 +93,12 @@ impl VtQuota {
                 return Vec::new();
             }
             None => {}
+        }
+        if let Some(settled) = st.cached(&sha) {
+            st.flights.insert(sha, Flight::Done(settled.clone()));
+            let mut f = f;
+            self.fold.apply(&mut f, &settled);
+            return vec![f];
         }
         let score = f.score;
         st.flights.insert(
@@ -123,7 +130,7 @@ impl VtQuota {
     }
 
     /// Releases parked hashes whose token has returned; returns findings to report.
-    fn release(&mut self, interrupted: bool) -> Vec<Box<Finding>> {
+    fn release(&mut self, interrupted: bool) -> Vec<Finding> {
         let (Some(shared), Some(lookup)) = (&self.shared, &self.lookup) else {
             return Vec::new();
         };
@@ -163,9 +170,13 @@ impl VtQuota {
 }
 
 /// Sends findings to the Reporter one after the other, waiting for each (back-pressure).
-async fn report_all(reporter: Addr<Reporter>, findings: Vec<Box<Finding>>) {
+async fn report_all(reporter: Addr<Reporter>, findings: Vec<Finding>) {
     for f in findings {
-        if reporter.send(Record(Outcome::Finding(f))).await.is_err() {
+        if reporter
+            .send(Record(Outcome::Finding(Box::new(f))))
+            .await
+            .is_err()
+        {
             tracing::error!("the reporter stopped early; findings are lost");
             return;
         }

@@ -13,6 +13,7 @@ use ratatosk::model::{Finding, Sha256, VtEnrichment, VtResult, VtVerdict};
 use ratatosk::quota::{Clock, Moment, VtQuotaState};
 use ratatosk::score::{self, Thresholds};
 use ratatosk::vt;
+use ratatosk::vtstore::VtCache;
 
 /// How a hash's lookup ended; applied to every finding with that hash.
 #[derive(Clone, Debug)]
@@ -31,7 +32,7 @@ pub enum Flight {
         /// Highest score among the waiting findings.
         score: u32,
         /// The findings.
-        findings: Vec<Box<Finding>>,
+        findings: Vec<Finding>,
     },
     /// Looked up this run.
     Done(Settled),
@@ -47,6 +48,9 @@ pub struct VtShared {
     pub in_flight: usize,
     /// VirusTotal rejected the key: no more lookups this run.
     pub wrong_key: bool,
+    /// The on-disk verdict cache (`--vtcache`; `None` with `--vtnocache` or when it cannot be
+    /// opened).
+    pub cache: Option<VtCache>,
     /// Time source.
     pub clock: Arc<dyn Clock>,
 }
@@ -57,13 +61,41 @@ impl VtShared {
         self.clock.moment()
     }
 
+    /// A verdict from the on-disk cache: a known file comes back `cached`, an unknown one
+    /// `not found`; no request, no token.
+    pub fn cached(&mut self, sha: &Sha256) -> Option<Settled> {
+        let now = self.now().wall;
+        let hit = self.cache.as_mut()?.get(sha, now)?;
+        Some(match hit.verdict {
+            Some(v) => Settled::Verdict(v, VtResult::Cached),
+            None => Settled::Plain(VtResult::NotFound),
+        })
+    }
+
+    /// Stores a lookup's answer in the on-disk cache (verdicts and "not found" only).
+    pub fn remember(&mut self, sha: &Sha256, settled: &Settled) {
+        let now = self.now().wall;
+        let Some(cache) = self.cache.as_mut() else {
+            return;
+        };
+        match settled {
+            Settled::Verdict(v, VtResult::Found | VtResult::Uploaded) => {
+                cache.put_found(sha, v, now);
+            }
+            Settled::Plain(VtResult::NotFound) => {
+                cache.put_not_found(sha, now);
+            }
+            _ => {}
+        }
+    }
+
     /// Nothing parked and nothing in flight.
     pub fn settled(&self) -> bool {
         self.quota.parked() == 0 && self.in_flight == 0
     }
 
     /// Ends a flight with `settled`, returning its findings enriched and rescored.
-    pub fn settle(&mut self, sha: Sha256, settled: Settled, fold: &Fold) -> Vec<Box<Finding>> {
+    pub fn settle(&mut self, sha: Sha256, settled: Settled, fold: &Fold) -> Vec<Finding> {
         let cacheable = !matches!(
             settled,
             Settled::Plain(VtResult::SkippedQuota | VtResult::SkippedDailyQuota)
@@ -115,9 +147,7 @@ impl Fold {
                 f.virustotal = Some(vt::enrichment(verdict, result.clone(), &sha, self.verbose));
                 if let Some(reason) = vt::reason(verdict, &sha) {
                     f.reasons.push(reason);
-                    f.reasons
-                        .sort_by(|a, b| b.signature.score.cmp(&a.signature.score));
-                    rescore(f, &self.thresholds);
+                    (f.score, f.level) = score::score_reasons(&mut f.reasons, &self.thresholds);
                 }
             }
             Settled::Plain(result) => {
@@ -125,11 +155,4 @@ impl Fold {
             }
         }
     }
-}
-
-/// Recomputes a finding's score and level from its reasons.
-pub fn rescore(f: &mut Finding, thresholds: &Thresholds) {
-    let subs: Vec<i32> = f.reasons.iter().map(|r| r.signature.score).collect();
-    f.score = score::total(&subs);
-    f.level = score::level(f.score, &subs, thresholds);
 }

@@ -73,11 +73,10 @@ impl<'s> YaraMatcher<'s> {
                     tracing::debug!("{}: changed size while being read", job.path.display());
                 }
                 reasons.extend(self.sigs.hash_reasons(&hashes));
-                let owner = self.owners.name(job.uid).to_owned();
                 let ctx = FileContext {
                     extension: &extension,
                     filetype: magic.unwrap_or(""),
-                    owner: &owner,
+                    owner: self.owners.name(job.uid),
                     md5: hashes.md5,
                 };
                 let scanned = bytes.len() as u64;
@@ -108,10 +107,7 @@ impl<'s> YaraMatcher<'s> {
         extension: String,
         mut reasons: Vec<Reason>,
     ) -> Outcome {
-        reasons.sort_by(|a, b| b.signature.score.cmp(&a.signature.score));
-        let subs: Vec<i32> = reasons.iter().map(|r| r.signature.score).collect();
-        let total = score::total(&subs);
-        let level = score::level(total, &subs, &self.thresholds);
+        let (total, level) = score::score_reasons(&mut reasons, &self.thresholds);
         Outcome::Finding(Box::new(Finding {
             module: job.module,
             path: job.path.clone(),

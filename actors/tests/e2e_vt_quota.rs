@@ -88,6 +88,7 @@ struct Asked {
     at: Instant,
 }
 
+/// Every request the fake saw, in arrival order (all lookups with the right key).
 fn asked(fake: &FakeVt) -> Vec<Asked> {
     fake.requests()
         .into_iter()

@@ -15,6 +15,12 @@ pub const SAFETY_MARGIN_DIVISOR: u32 = 50;
 /// host, so long windows (an hour) do not waste a whole 72 s.
 pub const MAX_SAFETY_MARGIN: Duration = Duration::from_secs(1);
 
+/// The safety margin added to a rate window: `min(window / 50, 1 s)`. Shared with the
+/// persistent limiter, so both count the same way.
+pub fn safety_margin(window: Duration) -> Duration {
+    (window / SAFETY_MARGIN_DIVISOR).min(MAX_SAFETY_MARGIN)
+}
+
 /// A token bucket over a sliding window, for one API key.
 ///
 /// Not synchronised itself: the owner (the VtQuota actor, or a `Mutex` around it) makes
@@ -35,7 +41,7 @@ impl TokenBucket {
     /// give a token would park findings forever).
     pub fn new(rate: u32, window: Duration) -> Self {
         let rate = rate.max(1);
-        let margin = (window / SAFETY_MARGIN_DIVISOR).min(MAX_SAFETY_MARGIN);
+        let margin = safety_margin(window);
         TokenBucket {
             rate,
             window,
@@ -92,7 +98,17 @@ impl TokenBucket {
     /// The server answered 429 `QuotaExceededError`: act as if all `rate` tokens were spent at
     /// `now`, so none is handed out until a window (plus margin) has passed.
     pub fn drain(&mut self, now: Instant) {
-        let back = now + self.window + self.margin;
+        self.hold(now, self.window);
+    }
+
+    /// No token until `hold` plus the margin has passed from `now` (after a second 429 in a
+    /// row the quota holds off for more than a window). Never shortens a longer hold already
+    /// in force.
+    pub fn hold(&mut self, now: Instant, hold: Duration) {
+        let mut back = now + hold + self.margin;
+        if let Some(&last) = self.returns.back() {
+            back = back.max(last);
+        }
         self.returns.clear();
         self.returns
             .extend(std::iter::repeat_n(back, self.rate as usize));

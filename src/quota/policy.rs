@@ -4,12 +4,18 @@
 //!
 //! The actor's loop is: call [`VtQuotaState::decide`] for each finding, call
 //! [`VtQuotaState::release_ready`] whenever [`VtQuotaState::next_wake`] comes due, call
-//! [`VtQuotaState::on_quota_exceeded`] when VtLookup reports a 429, and
+//! [`VtQuotaState::on_quota_exceeded`] when VtLookup reports a 429 and
+//! [`VtQuotaState::on_request_ok`] when a request gets any other answer, and
 //! [`VtQuotaState::settle_all`] at shutdown. Every returned decision is acted on the same way.
+//!
+//! The requests are counted by a [`Limiter`]: in memory for one process, or in the SQLite store
+//! of [`crate::vtstore`] so that the counters outlive the process and are shared.
 
 use std::time::Instant;
 
-use super::{DailyBudget, Moment, ParkQueue, TokenBucket};
+use super::{
+    DailyBudget, HoldBackoff, HoldStats, Limiter, MemoryLimiter, Moment, ParkQueue, TokenBucket,
+};
 use crate::model::VtResult;
 
 /// What to do with a finding (or a parked one released).
@@ -30,27 +36,42 @@ pub enum QuotaDecision<T> {
     Skip(T, VtResult),
 }
 
-/// The quota state of one API key: token bucket, daily budget, park queue and mode.
+/// The quota state of one API key: request limiter, 429 holds, park queue and mode.
 #[derive(Debug)]
 pub struct VtQuotaState<T> {
-    bucket: TokenBucket,
-    daily: DailyBudget,
+    limiter: Box<dyn Limiter + Send>,
+    holds: HoldBackoff,
     park: ParkQueue<T>,
     wait_for_quota: bool,
 }
 
 impl<T> VtQuotaState<T> {
-    /// A state with this bucket and budget; in wait mode (`--vtwaitforquota`) findings without
-    /// a token are parked, at most `park_capacity` of them.
+    /// A state counting in memory with this bucket and budget; in wait mode
+    /// (`--vtwaitforquota`) findings without a token are parked, at most `park_capacity` of
+    /// them.
     pub fn new(
         bucket: TokenBucket,
         daily: DailyBudget,
         park_capacity: usize,
         wait_for_quota: bool,
     ) -> Self {
+        Self::with_limiter(
+            Box::new(MemoryLimiter::new(bucket, daily)),
+            park_capacity,
+            wait_for_quota,
+        )
+    }
+
+    /// A state counting requests with `limiter` (e.g. the persistent one of
+    /// [`crate::vtstore`]); parking as for [`new`](Self::new).
+    pub fn with_limiter(
+        limiter: Box<dyn Limiter + Send>,
+        park_capacity: usize,
+        wait_for_quota: bool,
+    ) -> Self {
         VtQuotaState {
-            bucket,
-            daily,
+            holds: HoldBackoff::new(limiter.window()),
+            limiter,
             park: ParkQueue::new(park_capacity),
             wait_for_quota,
         }
@@ -58,7 +79,7 @@ impl<T> VtQuotaState<T> {
 
     /// Decides what happens to `item`, a finding with total `score`, at `now`.
     pub fn decide(&mut self, now: Moment, score: u32, item: T) -> QuotaDecision<T> {
-        if self.daily.is_spent(now.wall) {
+        if self.limiter.daily_spent(now) {
             return QuotaDecision::Skip(item, VtResult::SkippedDailyQuota);
         }
         if self.take_token(now) {
@@ -83,7 +104,7 @@ impl<T> VtQuotaState<T> {
         if self.park.is_empty() {
             return Vec::new();
         }
-        if self.daily.is_spent(now.wall) {
+        if self.limiter.daily_spent(now) {
             return self
                 .park
                 .drain_all()
@@ -101,34 +122,70 @@ impl<T> VtQuotaState<T> {
     }
 
     /// When [`release_ready`](Self::release_ready) next has something to release; `None` while
-    /// nothing is parked. May be `now` itself.
-    pub fn next_wake(&self, now: Instant) -> Option<Instant> {
+    /// nothing is parked. May be `now.at` itself.
+    pub fn next_wake(&mut self, now: Moment) -> Option<Instant> {
         if self.park.is_empty() {
             return None;
         }
-        Some(self.bucket.next_token_at(now).unwrap_or(now))
+        Some(self.next_token_at(now).unwrap_or(now.at))
     }
 
-    /// Takes one token from the bucket and the daily budget together (for a retry or an
+    /// When the rate window next has a token; `None` when it has one at `now` (the daily
+    /// budget aside).
+    pub fn next_token_at(&mut self, now: Moment) -> Option<Instant> {
+        self.limiter.next_token_at(now)
+    }
+
+    /// Tokens the rate window holds at `now` (the daily budget aside).
+    pub fn available(&mut self, now: Moment) -> u32 {
+        self.limiter.available(now)
+    }
+
+    /// Takes one token from the window and the daily budget together (for a retry or an
     /// analysis poll, which cost a request like a lookup); `false` leaves both untouched.
     pub fn take_token(&mut self, now: Moment) -> bool {
-        if self.daily.is_spent(now.wall) || !self.bucket.try_take(now.at) {
-            return false;
-        }
-        self.daily.try_take(now.wall)
+        self.limiter.try_take(now)
     }
 
-    /// The server answered 429 `QuotaExceededError`: no token until a window has passed. Hand
-    /// the finding that got the 429 back to [`decide`](Self::decide): with the bucket empty it
-    /// is parked (wait mode) or skipped `skipped (quota)`.
+    /// The server answered 429 `QuotaExceededError`. Ratatosk sends nothing without a token,
+    /// so someone else spends this key: hold off a full window, twice as long after a second
+    /// 429 in a row, and so on up to a cap (see [`HoldBackoff`]); a 429 answering a request
+    /// sent before the current hold began changes nothing. Hand the finding that got the 429
+    /// back to [`decide`](Self::decide): with no token it is parked (wait mode) or skipped
+    /// `skipped (quota)`.
     pub fn on_quota_exceeded(&mut self, now: Moment) {
-        self.bucket.drain(now.at);
+        if let Some(hold) = self.holds.on_quota_exceeded(now.at) {
+            self.limiter.hold(now, hold);
+        }
+    }
+
+    /// A request got an answer other than 429 (found, not found, even an error): the next 429
+    /// holds one window again.
+    pub fn on_request_ok(&mut self) {
+        self.holds.on_success();
+    }
+
+    /// The 429 holds so far (for the summary).
+    pub fn hold_stats(&self) -> HoldStats {
+        self.holds.stats()
     }
 
     /// The server's daily quota is gone (e.g. a second 429 right after a full window): every
     /// later finding, and every parked one at the next release, is `skipped (daily quota)`.
     pub fn on_daily_quota_exhausted(&mut self, now: Moment) {
-        self.daily.exhaust(now.wall);
+        self.limiter.exhaust_daily(now);
+    }
+
+    /// Requests spent on the UTC day of `now` (in every process sharing the store, with the
+    /// persistent limiter).
+    pub fn daily_used(&mut self, now: Moment) -> u32 {
+        self.limiter.daily_used(now)
+    }
+
+    /// Requests left on the UTC day of `now`.
+    pub fn daily_remaining(&mut self, now: Moment) -> u32 {
+        let used = self.limiter.daily_used(now);
+        self.limiter.daily_limit().saturating_sub(used)
     }
 
     /// Shutdown (scan interrupted): every parked finding, highest score first, as
@@ -149,16 +206,6 @@ impl<T> VtQuotaState<T> {
     /// Whether findings wait for quota (`--vtwaitforquota`) rather than being skipped.
     pub fn wait_for_quota(&self) -> bool {
         self.wait_for_quota
-    }
-
-    /// The token bucket.
-    pub fn bucket(&self) -> &TokenBucket {
-        &self.bucket
-    }
-
-    /// The daily budget (to persist its counter).
-    pub fn daily(&self) -> &DailyBudget {
-        &self.daily
     }
 
     /// The highest-scored of the parked findings and `item`; when it is a parked one, `item`
@@ -234,13 +281,13 @@ mod tests {
             QuotaDecision::Skip("c", VtResult::SkippedQuota)
         );
         assert_eq!(s.parked(), 0);
-        assert_eq!(s.next_wake(clock.now()), None);
+        assert_eq!(s.next_wake(clock.moment()), None);
         clock.advance(RETURN);
         assert_eq!(
             s.decide(clock.moment(), 40, "d"),
             QuotaDecision::Lookup("d")
         );
-        assert_eq!(s.daily().used(), 3);
+        assert_eq!(s.daily_used(clock.moment()), 3);
     }
 
     #[test]
@@ -259,12 +306,12 @@ mod tests {
             );
         }
         assert_eq!(s.parked(), 4);
-        assert_eq!(s.next_wake(clock.now()), Some(t0 + RETURN));
+        assert_eq!(s.next_wake(clock.moment()), Some(t0 + RETURN));
         clock.advance(RETURN - Duration::from_millis(1));
         assert!(s.release_ready(clock.moment()).is_empty());
         let mut order = Vec::new();
         for _ in 0..4 {
-            let wake = s.next_wake(clock.now()).unwrap();
+            let wake = s.next_wake(clock.moment()).unwrap();
             clock.advance(wake - clock.now());
             let released = lookups(s.release_ready(clock.moment()));
             assert_eq!(released.len(), 1, "one token per window");
@@ -272,7 +319,7 @@ mod tests {
         }
         assert_eq!(order, ["c90", "e90", "d60", "b40"]);
         assert_eq!(clock.now() - t0, RETURN * 4);
-        assert_eq!(s.next_wake(clock.now()), None);
+        assert_eq!(s.next_wake(clock.moment()), None);
     }
 
     #[test]
@@ -361,7 +408,7 @@ mod tests {
         );
         clock.advance(Duration::from_secs(3));
         s.on_quota_exceeded(clock.moment());
-        assert_eq!(s.bucket().available(clock.now()), 0);
+        assert_eq!(s.available(clock.moment()), 0);
         assert_eq!(
             s.decide(clock.moment(), 50, "b"),
             QuotaDecision::Skip("b", VtResult::SkippedQuota)
@@ -369,7 +416,7 @@ mod tests {
         clock.advance(RETURN - Duration::from_millis(1));
         assert!(!s.take_token(clock.moment()));
         clock.advance(Duration::from_millis(1));
-        assert_eq!(s.bucket().available(clock.now()), 4);
+        assert_eq!(s.available(clock.moment()), 4);
         assert_eq!(
             s.decide(clock.moment(), 50, "c"),
             QuotaDecision::Lookup("c")
@@ -394,7 +441,7 @@ mod tests {
         );
         clock.advance(RETURN);
         assert_eq!(lookups(s.release_ready(clock.moment())), ["p90"]);
-        assert_eq!(s.daily().remaining(), 0);
+        assert_eq!(s.daily_remaining(clock.moment()), 0);
         // The day's budget is gone: the parked one does not wait for tomorrow.
         assert_eq!(
             s.release_ready(clock.moment()),
@@ -411,6 +458,43 @@ mod tests {
             s.decide(clock.moment(), 99, "c"),
             QuotaDecision::Lookup("c")
         );
+    }
+
+    #[test]
+    fn a_second_429_in_a_row_holds_two_windows_and_a_good_answer_resets() {
+        let clock = noon();
+        let mut s = state(4, 500, 10, false);
+        assert!(s.take_token(clock.moment()));
+        s.on_quota_exceeded(clock.moment());
+        // One window plus margin.
+        assert_eq!(s.next_token_at(clock.moment()), Some(clock.now() + RETURN));
+        // Two more lookups that were in flight get their 429 now: still one hold.
+        clock.advance(Duration::from_millis(30));
+        s.on_quota_exceeded(clock.moment());
+        s.on_quota_exceeded(clock.moment());
+        clock.advance(RETURN - Duration::from_millis(30));
+        assert!(s.take_token(clock.moment()));
+        // The retry gets a 429 too: two windows (plus margin).
+        s.on_quota_exceeded(clock.moment());
+        assert_eq!(
+            s.next_token_at(clock.moment()),
+            Some(clock.now() + WINDOW * 2 + Duration::from_millis(200))
+        );
+        assert_eq!(
+            s.hold_stats(),
+            HoldStats {
+                holds: 2,
+                longest_hold: WINDOW * 2
+            }
+        );
+        clock.advance(WINDOW * 2 + Duration::from_millis(200));
+        assert!(s.take_token(clock.moment()));
+        s.on_request_ok();
+        // After a good answer, the next 429 holds one window again.
+        s.on_quota_exceeded(clock.moment());
+        assert_eq!(s.next_token_at(clock.moment()), Some(clock.now() + RETURN));
+        assert_eq!(s.hold_stats().holds, 3);
+        assert_eq!(s.daily_used(clock.moment()), 3);
     }
 
     #[test]

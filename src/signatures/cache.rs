@@ -34,6 +34,9 @@ const MAGIC: &[u8; 16] = b"RATATOSK-RULES-1";
 /// used side by side, bounded because signature-base's compiled rules take tens of MB.
 const KEEP_CACHED: usize = 4;
 
+/// A temporary cache file older than this was left by a killed writer (writing takes seconds).
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Upper bound on the compile report in a cache file, to reject garbage lengths.
 const MAX_REPORT_LEN: u64 = 64 * 1024 * 1024;
 
@@ -144,21 +147,29 @@ pub(crate) fn store(
     Ok(())
 }
 
-/// Removes all but the [`KEEP_CACHED`] most recently used cache files.
+/// Removes all but the [`KEEP_CACHED`] most recently used cache files, and temporary files
+/// left by a writer that was killed.
 fn prune(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut files: Vec<(SystemTime, PathBuf)> = entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with("rules-") && name.ends_with(".bin")
-        })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut files: Vec<(SystemTime, PathBuf)> = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some(modified) = entry.metadata().ok().and_then(|m| m.modified().ok()) else {
+            continue;
+        };
+        if name.starts_with("rules-") && name.ends_with(".bin") {
+            files.push((modified, entry.path()));
+        } else if name.starts_with(".rules-")
+            && name.ends_with(".tmp")
+            && modified.elapsed().is_ok_and(|age| age > STALE_TEMP_AGE)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    files.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     for (_, path) in files.into_iter().skip(KEEP_CACHED) {
         let _ = std::fs::remove_file(path);
     }

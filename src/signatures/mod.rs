@@ -271,6 +271,11 @@ impl SignatureSet {
         self.rules_use_md5 || self.hash_iocs.has_md5() || self.trusted.has_md5()
     }
 
+    /// True when a loaded rule reads the `md5` external.
+    pub fn rules_use_md5(&self) -> bool {
+        self.rules_use_md5
+    }
+
     /// True when SHA-1 must be computed: a SHA-1 hash IOC or trusted hash is loaded.
     pub fn needs_sha1(&self) -> bool {
         self.hash_iocs.has_sha1() || self.trusted.has_sha1()

@@ -32,6 +32,12 @@ fn scan(set: &SignatureSet, path: &str, data: &[u8]) -> Vec<(String, i32)> {
         .collect()
 }
 
+#[test]
+fn signature_set_is_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SignatureSet>();
+}
+
 fn embedded_only() -> SignatureSet {
     SignatureSet::load(&LoadOptions::default()).unwrap()
 }
@@ -86,10 +92,13 @@ fn embedded_counts_and_no_iocs() {
     assert!(!set.from_cache());
 }
 
+/// A path, file content and the expected (rule, score) reasons.
+type Case<'a> = (&'a str, &'a [u8], &'a [(&'a str, i32)]);
+
 #[test]
 fn embedded_web_shell_heuristics() {
     let set = embedded_only();
-    let cases: &[(&str, &[u8], &[(&str, i32)])] = &[
+    let cases: &[Case<'_>] = &[
         (
             "/srv/x/a.txt",
             b"<?php @eval(base64_decode($_POST['z'])); ?>",

@@ -1,5 +1,5 @@
-//! Following an uploaded sample's analysis in full mode (spec §5, vt-api.md §5): what an answer to
-//! `GET /analyses/{id}` says (still queued, in progress, or completed with a verdict), and how
+//! Following an uploaded sample's analysis in full mode (spec §5, vt-api.md §5): what an answer
+//! to `GET /analyses/{id}` says (still queued, in progress, or completed with a verdict), and how
 //! long to wait before the next poll, since every poll costs a quota token.
 
 use std::time::Duration;

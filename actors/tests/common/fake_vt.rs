@@ -1,13 +1,18 @@
-//! A fake VirusTotal API v3 for end-to-end tests, written with std only: an HTTP/1.1 server on
-//! 127.0.0.1 (keep-alive, `Content-Length` bodies) that answers `GET /api/v3/files/{hash}` the
-//! way `vt-api.md` describes — file objects for known hashes (SHA256, SHA1 or MD5, any case),
+//! A fake VirusTotal API v3 for end-to-end tests, written with std only (and the library's
+//! hasher for uploads): an HTTP/1.1 server on 127.0.0.1 (keep-alive, `Content-Length` bodies)
+//! that answers `GET /api/v3/files/{hash}` the way `vt-api.md` describes — file objects for known hashes (SHA256, SHA1 or MD5, any case),
 //! `NotFoundError` for others, 401s for a missing or wrong `x-apikey` — enforces its own
 //! per-window quota with `QuotaExceededError` like the real service, can be told to fail on
 //! demand ([`Fault`]), and records every request so tests can count them and check that no
 //! window saw more than the allowed number.
 //!
-//! Not served: uploads (`POST /files`, `/files/upload_url`) and `/analyses/{id}`; they answer
-//! 404 `NotFoundError`.
+//! Full mode is served too (`fake_vt_uploads.rs`): direct uploads (`POST /api/v3/files`, at most
+//! 32 MiB, else 413), single-use upload URLs (`GET /api/v3/files/upload_url`, free of quota, then
+//! `POST /upload/<token>` without a key, at most 650 MiB) and analyses
+//! (`GET /api/v3/analyses/{id}`: queued, in progress, then completed with
+//! [`FakeVt::set_upload_verdict`]'s positives, after which the file is known to lookups). Upload
+//! bodies are streamed through a multipart reader (`fake_vt_multipart.rs`) that keeps only the
+//! file part's size and hashes.
 
 // Each test binary uses a different part of the fake.
 #![allow(dead_code)]
@@ -22,13 +27,26 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+#[path = "fake_vt_multipart.rs"]
+mod multipart;
+#[path = "fake_vt_uploads.rs"]
+mod uploads;
+
+// Each test binary uses a different part of these.
+#[allow(unused_imports)]
+pub use multipart::{FilePart, MultipartError, MultipartReader, boundary as multipart_boundary};
+#[allow(unused_imports)]
+pub use uploads::{
+    DEFAULT_ANALYSIS_STEPS, DIRECT_LIMIT, UPLOAD_URL_LIMIT, UploadRecord, UploadVia, base64,
+};
+
 /// The key the fake accepts unless told otherwise.
 pub const DEFAULT_KEY: &str = "fa4e0000c0ffee00fa4e0000c0ffee00fa4e0000c0ffee00fa4e0000c0ffee00";
 
 /// How often an idle connection checks whether the server is shutting down.
 const POLL_INTERVAL: Duration = Duration::from_millis(100);
 
-/// The largest request head or body the fake reads (it serves no uploads).
+/// The largest request head or body the fake reads whole (upload bodies are streamed instead).
 const MAX_REQUEST_BYTES: usize = 1 << 20;
 
 /// Path prefix of file reports.
@@ -150,6 +168,11 @@ pub struct RecordedRequest {
     pub key_ok: bool,
     /// The status answered (0 when the connection was closed instead).
     pub status: u16,
+    /// Whether it counts against the fake's quota: every request with the right key except
+    /// `GET /api/v3/files/upload_url`, and every `POST` to an upload URL.
+    pub counted: bool,
+    /// Body bytes received by an upload endpoint (0 for other requests).
+    pub upload_bytes: u64,
 }
 
 struct State {
@@ -158,6 +181,7 @@ struct State {
     faults: VecDeque<Fault>,
     always: Option<Fault>,
     requests: Vec<RecordedRequest>,
+    uploads: uploads::UploadState,
 }
 
 /// The running fake. Stops accepting on drop.
@@ -179,6 +203,7 @@ impl FakeVt {
             faults: VecDeque::new(),
             always: None,
             requests: Vec::new(),
+            uploads: uploads::UploadState::new(addr),
         }));
         let shutdown = Arc::new(AtomicBool::new(false));
         let acceptor = {
@@ -276,6 +301,61 @@ impl FakeVt {
         max_in_window(&times, window)
     }
 
+    /// Like [`max_in_any_window`](Self::max_in_any_window), counting only the requests that cost
+    /// quota (not `GET /files/upload_url`, not requests with a wrong key).
+    pub fn max_counted_in_any_window(&self, window: Duration) -> usize {
+        let times: Vec<Instant> = self
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.counted)
+            .map(|r| r.at)
+            .collect();
+        max_in_window(&times, window)
+    }
+
+    /// Requests with this method whose path starts with `path_prefix` (e.g. `("GET",
+    /// "/api/v3/analyses/")`, `("POST", "/upload/")`), whatever the answer.
+    pub fn count(&self, method: &str, path_prefix: &str) -> usize {
+        self.lock()
+            .requests
+            .iter()
+            .filter(|r| r.method == method && r.path.starts_with(path_prefix))
+            .count()
+    }
+
+    /// Analysis polls (`GET /api/v3/analyses/{id}`), whatever the answer.
+    pub fn polls(&self) -> usize {
+        self.count("GET", "/api/v3/analyses/")
+    }
+
+    /// Every accepted upload (answered 200), in order.
+    pub fn uploads(&self) -> Vec<UploadRecord> {
+        self.lock().uploads.uploads.clone()
+    }
+
+    /// Body bytes received by the upload endpoints so far, rejected uploads included.
+    pub fn upload_bytes_total(&self) -> u64 {
+        self.lock().requests.iter().map(|r| r.upload_bytes).sum()
+    }
+
+    /// Positives of completed analyses of uploaded files without a verdict of their own
+    /// ([`set_upload_verdict_for`](Self::set_upload_verdict_for)); 0 until set.
+    pub fn set_upload_verdict(&self, positives: u32) {
+        self.lock().uploads.set_default_positives(positives);
+    }
+
+    /// Positives of the completed analysis of an uploaded file with this SHA-256.
+    pub fn set_upload_verdict_for(&self, sha256: &str, positives: u32) {
+        self.lock().uploads.set_positives_for(sha256, positives);
+    }
+
+    /// Polls answered before an analysis completes: the first `queued`, the others
+    /// `in-progress` ([`DEFAULT_ANALYSIS_STEPS`] = 2 unless set; 0 completes on the first poll).
+    pub fn set_analysis_steps(&self, steps: u32) {
+        self.lock().uploads.set_analysis_steps(steps);
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -325,6 +405,8 @@ struct Request {
     path: String,
     headers: Vec<(String, String)>,
     keep_alive: bool,
+    /// The body of an upload, streamed through the multipart reader.
+    upload: Option<uploads::ReceivedBody>,
 }
 
 impl Request {
@@ -421,6 +503,17 @@ fn read_request(
         .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(0);
+    if uploads::is_upload(&method, &path) {
+        buf.drain(..head_end + 4);
+        let upload = uploads::read_body(stream, buf, &headers, shutdown)?;
+        return Some(Request {
+            method,
+            path,
+            headers,
+            keep_alive: keep_alive && !upload.chunked,
+            upload: Some(upload),
+        });
+    }
     if content_length > MAX_REQUEST_BYTES {
         return None;
     }
@@ -436,6 +529,7 @@ fn read_request(
         path,
         headers,
         keep_alive,
+        upload: None,
     })
 }
 
@@ -470,8 +564,12 @@ fn answer(request: &Request, state: &Mutex<State>) -> Option<Response> {
     let mut guard = state.lock().unwrap_or_else(|e| e.into_inner());
     let key = request.header("x-apikey");
     let key_ok = key == Some(guard.config.key.as_str());
+    // An upload URL is its own credential. It, and every request with the key except the
+    // upload-URL call, costs quota.
+    let keyless = uploads::is_keyless(&request.path);
+    let counted = keyless || (key_ok && uploads::costs_quota(&request.method, &request.path));
 
-    let (response, delay) = if key.is_none() {
+    let (response, delay) = if !keyless && key.is_none() {
         (
             Some(Response::error(
                 401,
@@ -480,7 +578,7 @@ fn answer(request: &Request, state: &Mutex<State>) -> Option<Response> {
             )),
             None,
         )
-    } else if !key_ok {
+    } else if !keyless && !key_ok {
         (
             Some(Response::error(
                 401,
@@ -489,7 +587,7 @@ fn answer(request: &Request, state: &Mutex<State>) -> Option<Response> {
             )),
             None,
         )
-    } else if over_quota(&guard, now) {
+    } else if counted && over_quota(&guard, now) {
         (
             Some(Response::error(429, "QuotaExceededError", "Quota exceeded")),
             None,
@@ -500,10 +598,10 @@ fn answer(request: &Request, state: &Mutex<State>) -> Option<Response> {
             None => guard.always.clone(),
         };
         match fault {
-            Some(Fault::Delay(d)) => (Some(route(request, &guard)), Some(d)),
+            Some(Fault::Delay(d)) => (Some(route(request, &mut guard)), Some(d)),
             Some(Fault::Close) => (None, None),
             Some(f) => (Some(fault_response(&f)), None),
-            None => (Some(route(request, &guard)), None),
+            None => (Some(route(request, &mut guard)), None),
         }
     };
 
@@ -513,6 +611,8 @@ fn answer(request: &Request, state: &Mutex<State>) -> Option<Response> {
         path: request.path.clone(),
         key_ok,
         status: response.as_ref().map_or(0, |r| r.status),
+        counted,
+        upload_bytes: request.upload.as_ref().map_or(0, |u| u.bytes),
     });
     drop(guard);
     if let Some(d) = delay {
@@ -529,7 +629,7 @@ fn over_quota(state: &State, now: Instant) -> bool {
     let recent = state
         .requests
         .iter()
-        .filter(|r| r.key_ok && now.checked_sub(window).is_none_or(|start| r.at > start))
+        .filter(|r| r.counted && now.checked_sub(window).is_none_or(|start| r.at > start))
         .count();
     recent >= rate as usize
 }
@@ -571,7 +671,10 @@ fn fault_response(fault: &Fault) -> Response {
     }
 }
 
-fn route(request: &Request, state: &State) -> Response {
+fn route(request: &Request, state: &mut State) -> Response {
+    if let Some(response) = uploads::route(request, state) {
+        return response;
+    }
     let path = request.path.split('?').next().unwrap_or("");
     match (request.method.as_str(), path.strip_prefix(FILES_PREFIX)) {
         ("GET", Some(id)) if !id.is_empty() && !id.contains('/') => {
@@ -652,9 +755,12 @@ fn write_response(
 fn reason_phrase(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        411 => "Length Required",
+        413 => "Content Too Large",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",

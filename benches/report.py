@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Helpers of benches/run.sh (issue 4's throughput harness).
+
+  report.py summary SCAN.jsonl          -> "seen scanned bytes_scanned" of ratatosk's end event
+  report.py tiny-tree DEST N            -> N tiny files (0..512 bytes) under DEST, 1,000 a folder
+  report.py table RAW.tsv META.tsv OUT  -> the Markdown tables (medians, ratios, goals), printed
+                                           and written to OUT
+"""
+import json
+import os
+import random
+import statistics
+import sys
+
+MIB = 1 << 20
+
+
+def summary(path):
+    """The counters of the JSONL end event (the last event carrying a `summary`)."""
+    found = None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if '"summary"' not in line:
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event.get("summary"), dict):
+                found = event["summary"]
+    if found is None:
+        sys.exit(f"report.py: no summary event in {path}")
+    print(found.get("seen", 0), found.get("scanned", 0), found.get("bytes_scanned", 0))
+
+
+def tiny_tree(dest, n):
+    """N files of 0..512 bytes (text, binary, empty), deterministic, 1,000 per folder."""
+    rng = random.Random(0x71AE)
+    for i in range(n):
+        folder = os.path.join(dest, f"d{i // 100000:02d}", f"s{(i // 1000) % 100:02d}")
+        if i % 1000 == 0:
+            os.makedirs(folder, exist_ok=True)
+        size = rng.randint(0, 512)
+        data = rng.randbytes(size) if i % 2 else (b"tiny file %d\n" % i) * (size // 12)
+        with open(os.path.join(folder, f"f{i:07d}.dat"), "wb") as f:
+            f.write(data)
+
+
+def load_raw(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            rows.append(dict(zip(header, line.rstrip("\n").split("\t"))))
+    return rows
+
+
+def load_meta(path):
+    meta = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            key, _, value = line.rstrip("\n").partition("\t")
+            meta[key] = value
+    return meta
+
+
+class Figure:
+    """The medians of one (row, threads) over the repetitions."""
+
+    def __init__(self, rows):
+        num = lambda k: [float(r[k]) for r in rows]
+        self.n = len(rows)
+        self.wall = statistics.median(num("wall"))
+        self.cpu = statistics.median([float(r["user"]) + float(r["sys"]) for r in rows])
+        self.rss_mib = statistics.median(num("rss_kb")) / 1024
+        self.files = statistics.median(num("files"))
+        self.bytes = statistics.median(num("bytes"))
+        self.scanned = statistics.median(num("scanned"))
+        self.bytes_scanned = statistics.median(num("bytes_scanned"))
+        extras = [dict(kv.split("=", 1) for kv in r["extra"].split() if "=" in kv) for r in rows]
+        self.hash_cpu = None
+        if all("hash_cpu_s" in e for e in extras):
+            self.hash_cpu = statistics.median(float(e["hash_cpu_s"]) for e in extras)
+
+    def files_per_s(self):
+        return self.files / self.wall if self.wall > 0 else 0.0
+
+    def mib_per_s(self):
+        return self.bytes / MIB / self.wall if self.wall > 0 else 0.0
+
+
+def fmt(x, digits=2):
+    return "–" if x is None else f"{x:,.{digits}f}"
+
+
+def verdict(ok):
+    return "–" if ok is None else ("met" if ok else "**not met**")
+
+
+def table(raw_path, meta_path, out_path):
+    raw = load_raw(raw_path)
+    meta = load_meta(meta_path)
+    groups = {}
+    for r in raw:
+        groups.setdefault((r["row"], int(r["threads"])), []).append(r)
+    fig = {key: Figure(rows) for key, rows in groups.items()}
+    get = lambda row, t: fig.get((row, t))
+    threads = sorted({t for (_, t) in fig if t > 0})
+    maxt = max(threads) if threads else 1
+    lines = []
+    add = lines.append
+
+    add(f"# Ratatosk throughput, {meta.get('date', '?')}")
+    add("")
+    add(f"- Machine: {meta.get('host', '?')}")
+    add(
+        f"- Corpus: make_corpus.sh scale {meta.get('scale')} — "
+        f"{int(meta.get('corpus_files', 0)):,} files, "
+        f"{int(meta.get('corpus_bytes', 0)) / MIB:,.1f} MiB; "
+        f"medians of {meta.get('reps')} interleaved repetitions"
+    )
+    add(f"- ratatosk: {meta.get('ratatosk', '?')}; rules: embedded set + signature-base")
+    add(f"- yr: {meta.get('yr', '?')}" + (f"; compile: {meta['yr_compile']}" if "yr_compile" in meta else ""))
+    add("")
+    add("## Whole tree")
+    add("")
+    add("| run | threads | wall s | files/s | MiB/s | CPU s (user+sys) | peak RSS MiB |")
+    add("|---|---:|---:|---:|---:|---:|---:|")
+    order = ["ratatosk --intense", "yr scan", "hash one-pass", "ratatosk default",
+             "ratatosk --intense tiny", "yr scan tiny"]
+    for name in order:
+        for t in threads:
+            f = get(name, t)
+            if f is None:
+                continue
+            add(f"| {name} | {t} | {fmt(f.wall)} | {fmt(f.files_per_s(), 0)} | "
+                f"{fmt(f.mib_per_s(), 1)} | {fmt(f.cpu)} | {fmt(f.rss_mib, 0)} |")
+    d = get("ratatosk default", maxt)
+    if d is not None and d.files:
+        add("")
+        add(f"Default mode (THOR's file selection) scanned {d.scanned:,.0f} of {d.files:,.0f} files "
+            f"({100 * d.scanned / d.files:.1f} %) and {d.bytes_scanned / MIB:,.1f} of "
+            f"{d.bytes / MIB:,.1f} MiB ({100 * d.bytes_scanned / max(d.bytes, 1):.1f} %).")
+
+    add("")
+    add("## Start-up (empty folder, 1 thread)")
+    add("")
+    add("| run | wall s | CPU s | peak RSS MiB |")
+    add("|---|---:|---:|---:|")
+    for name in ["start-up ratatosk cold", "start-up ratatosk warm", "start-up yr scan -C",
+                 "start-up yr compile"]:
+        f = get(name, 1)
+        if f is not None:
+            add(f"| {name[len('start-up '):]} | {fmt(f.wall)} | {fmt(f.cpu)} | {fmt(f.rss_mib, 0)} |")
+
+    add("")
+    add("## Ratios (goals of issue 4)")
+    add("")
+    add("| # | ratio | value | goal | |")
+    add("|---|---|---:|---|---|")
+
+    def ratio(a, b):
+        return a / b if (a is not None and b) else None
+
+    def ratio_row(num, label, value, goal, ok):
+        add(f"| {num} | {label} | {fmt(value)} | {goal} | {verdict(None if value is None else ok(value))} |")
+
+    r2, y2, h2 = get("ratatosk --intense", maxt), get("yr scan", maxt), get("hash one-pass", maxt)
+    if r2 and y2 and h2:
+        ratio_row(1, f"ratatosk --intense wall / (yr + hash) wall, {maxt} threads",
+                  ratio(r2.wall, y2.wall + h2.wall), "≤ 1.10", lambda v: v <= 1.10)
+    for t in threads:
+        r, y = get("ratatosk --intense", t), get("yr scan", t)
+        if r and y:
+            ratio_row(2, f"ratatosk / yr throughput, {t} thread(s)", ratio(y.wall, r.wall),
+                      "≥ 1.0", lambda v: v >= 1.0)
+    if len(threads) >= 2:
+        lo, hi = threads[0], threads[-1]
+        for name, goal in [("ratatosk --intense", 1.8), ("yr scan", None), ("hash one-pass", None)]:
+            a, b = get(name, lo), get(name, hi)
+            if a and b:
+                ratio_row(3, f"{name}: {hi} threads / {lo} thread speed-up", ratio(a.wall, b.wall),
+                          f"≥ {goal}" if goal else "(reference)",
+                          (lambda v, g=goal: v >= g) if goal else (lambda v: None))
+    warm, cold = get("start-up ratatosk warm", 1), get("start-up ratatosk cold", 1)
+    yload, ycomp = get("start-up yr scan -C", 1), get("start-up yr compile", 1)
+    if warm:
+        ratio_row(4, "warm start s (aim 0.3 s)", warm.wall, "≤ 0.3 (aim)", lambda v: v <= 0.3)
+    if warm and yload:
+        ratio_row(4, "warm start / yr scan -C load", ratio(warm.wall, yload.wall), "≤ 1.0",
+                  lambda v: v <= 1.0)
+    if cold and ycomp:
+        ratio_row(4, "cold start / yr compile", ratio(cold.wall, ycomp.wall), "≤ 1.0",
+                  lambda v: v <= 1.0)
+    ossl = [float(meta.get(f"openssl_{a}", 0) or 0) for a in ("md5", "sha1", "sha256")]
+    h1 = get("hash one-pass", threads[0]) if threads else None
+    if all(ossl) and h1 and h1.hash_cpu:
+        one_pass = 1 / sum(1 / x for x in ossl) / MIB
+        ours = h1.bytes / MIB / h1.hash_cpu
+        add(f"| 5 | hashing MiB/s per core: ours {ours:,.0f}, OpenSSL one-pass {one_pass:,.0f} "
+            f"(md5 {ossl[0] / MIB:,.0f}, sha1 {ossl[1] / MIB:,.0f}, sha256 {ossl[2] / MIB:,.0f}) | "
+            f"{fmt(ours / one_pass)} | ≥ 0.95 | {verdict(ours / one_pass >= 0.95)} |")
+    for t in threads:
+        r, y = get("ratatosk --intense", t), get("yr scan", t)
+        if r and y:
+            ratio_row(6, f"peak RSS ratatosk / yr, {t} thread(s)", ratio(r.rss_mib, y.rss_mib),
+                      "≤ 1.0", lambda v: v <= 1.0)
+    tiny = get("ratatosk --intense tiny", maxt)
+    if tiny and r2:
+        ratio_row(6, f"peak RSS tiny-file tree ({tiny.files:,.0f} files) / corpus, {maxt} threads",
+                  ratio(tiny.rss_mib, r2.rss_mib), "flat (≈ 1.0)", lambda v: v <= 1.1)
+    if d is not None and r2:
+        ratio_row(7, f"default mode / intense wall, {maxt} threads", ratio(d.wall, r2.wall),
+                  "(report)", lambda v: None)
+    add("")
+    add("Goal 8 (filename IOCs ≤ 10 µs per path) is measured by "
+        "`cargo bench -p ratatosk --bench hot_paths -- filename_iocs`.")
+    text = "\n".join(lines) + "\n"
+    with open(out_path, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(text, end="")
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "summary":
+        summary(argv[2])
+    elif len(argv) == 4 and argv[1] == "tiny-tree":
+        tiny_tree(argv[2], int(argv[3]))
+    elif len(argv) == 5 and argv[1] == "table":
+        table(argv[2], argv[3], argv[4])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
