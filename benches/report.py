@@ -2,15 +2,19 @@
 """Helpers of benches/run.sh (issue 4's throughput harness).
 
   report.py summary SCAN.jsonl          -> "seen scanned bytes_scanned" of ratatosk's end event
+  report.py hash-openssl TREE MANIFEST  -> one-pass MD5+SHA-1+SHA-256 of the corpus with OpenSSL
+                                           (Python's hashlib), one thread, as hash_tree prints it
   report.py tiny-tree DEST N            -> N tiny files (0..512 bytes) under DEST, 1,000 a folder
   report.py table RAW.tsv META.tsv OUT  -> the Markdown tables (medians, ratios, goals), printed
                                            and written to OUT
 """
+import hashlib
 import json
 import os
 import random
 import statistics
 import sys
+import time
 
 MIB = 1 << 20
 
@@ -31,6 +35,42 @@ def summary(path):
     if found is None:
         sys.exit(f"report.py: no summary event in {path}")
     print(found.get("seen", 0), found.get("scanned", 0), found.get("bytes_scanned", 0))
+
+
+# Bytes fed to each digest in turn, as ratatosk::hash does (its CHUNK).
+CHUNK = 16 * 1024
+
+
+def hash_openssl(tree, manifest):
+    """OpenSSL's one-pass figure on the same files: each file read whole, then every 16 KiB
+    chunk fed to MD5, SHA-1 and SHA-256 (hashlib calls OpenSSL's EVP digests). The digest time
+    is this thread's CPU time, as in hash_tree."""
+    files = nbytes = 0
+    hashing = 0.0
+    started = time.monotonic()
+    with open(manifest, encoding="utf-8") as m:
+        next(m)
+        for line in m:
+            rel = line.split("\t", 1)[0]
+            try:
+                with open(os.path.join(tree, rel), "rb") as f:
+                    data = memoryview(f.read())
+            except OSError:
+                continue
+            t0 = time.thread_time()
+            hs = (hashlib.md5(), hashlib.sha1(), hashlib.sha256())
+            for i in range(0, len(data), CHUNK):
+                chunk = data[i:i + CHUNK]
+                for h in hs:
+                    h.update(chunk)
+            for h in hs:
+                h.digest()
+            hashing += time.thread_time() - t0
+            files += 1
+            nbytes += len(data)
+    wall = time.monotonic() - started
+    print(f"files={files} bytes={nbytes} errors=0 threads=1 wall_s={wall:.3f} "
+          f"hash_cpu_s={hashing:.3f} ")
 
 
 def tiny_tree(dest, n):
@@ -78,9 +118,14 @@ class Figure:
         self.scanned = statistics.median(num("scanned"))
         self.bytes_scanned = statistics.median(num("bytes_scanned"))
         extras = [dict(kv.split("=", 1) for kv in r["extra"].split() if "=" in kv) for r in rows]
-        self.hash_cpu = None
-        if all("hash_cpu_s" in e for e in extras):
-            self.hash_cpu = statistics.median(float(e["hash_cpu_s"]) for e in extras)
+        self.hash_cpu = self.extra_median(extras, "hash_cpu_s")
+        self.bytes_per_s = self.extra_median(extras, "bytes_per_s")
+
+    @staticmethod
+    def extra_median(extras, key):
+        if extras and all(key in e for e in extras):
+            return statistics.median(float(e[key]) for e in extras)
+        return None
 
     def files_per_s(self):
         return self.files / self.wall if self.wall > 0 else 0.0
@@ -105,7 +150,7 @@ def table(raw_path, meta_path, out_path):
         groups.setdefault((r["row"], int(r["threads"])), []).append(r)
     fig = {key: Figure(rows) for key, rows in groups.items()}
     get = lambda row, t: fig.get((row, t))
-    threads = sorted({t for (_, t) in fig if t > 0})
+    threads = sorted({t for (name, t) in fig if not name.startswith(("openssl", "start-up"))})
     maxt = max(threads) if threads else 1
     lines = []
     add = lines.append
@@ -126,6 +171,8 @@ def table(raw_path, meta_path, out_path):
     add("")
     add("| run | threads | wall s | files/s | MiB/s | CPU s (user+sys) | peak RSS MiB |")
     add("|---|---:|---:|---:|---:|---:|---:|")
+    # "hash one-pass OpenSSL" is left out: its wall time is Python's; only its digest CPU
+    # time counts (goal 5).
     order = ["ratatosk --intense", "yr scan", "hash one-pass", "ratatosk default",
              "ratatosk --intense tiny", "yr scan tiny"]
     for name in order:
@@ -192,14 +239,19 @@ def table(raw_path, meta_path, out_path):
     if cold and ycomp:
         ratio_row(4, "cold start / yr compile", ratio(cold.wall, ycomp.wall), "≤ 1.0",
                   lambda v: v <= 1.0)
-    ossl = [float(meta.get(f"openssl_{a}", 0) or 0) for a in ("md5", "sha1", "sha256")]
-    h1 = get("hash one-pass", threads[0]) if threads else None
-    if all(ossl) and h1 and h1.hash_cpu:
-        one_pass = 1 / sum(1 / x for x in ossl) / MIB
-        ours = h1.bytes / MIB / h1.hash_cpu
-        add(f"| 5 | hashing MiB/s per core: ours {ours:,.0f}, OpenSSL one-pass {one_pass:,.0f} "
-            f"(md5 {ossl[0] / MIB:,.0f}, sha1 {ossl[1] / MIB:,.0f}, sha256 {ossl[2] / MIB:,.0f}) | "
-            f"{fmt(ours / one_pass)} | ≥ 0.95 | {verdict(ours / one_pass >= 0.95)} |")
+    ossl = []
+    for alg in ("md5", "sha1", "sha256"):
+        f = get(f"openssl {alg}", 1)
+        ossl.append(f.bytes_per_s if f and f.bytes_per_s else 0)
+    h1, o1 = get("hash one-pass", 1), get("hash one-pass OpenSSL", 1)
+    if h1 and o1 and h1.hash_cpu and o1.hash_cpu:
+        ours, theirs = h1.bytes / MIB / h1.hash_cpu, o1.bytes / MIB / o1.hash_cpu
+        add(f"| 5 | one-pass hashing of the corpus, MiB/s per core (CPU time): ours {ours:,.0f}, "
+            f"OpenSSL {theirs:,.0f} | {fmt(ours / theirs)} | ≥ 0.95 | {verdict(ours / theirs >= 0.95)} |")
+    if all(ossl):
+        add(f"| 5 | reference: `openssl speed` on 16 KiB blocks, MiB/s per core: md5 "
+            f"{ossl[0] / MIB:,.0f}, sha1 {ossl[1] / MIB:,.0f}, sha256 {ossl[2] / MIB:,.0f}; "
+            f"one pass {1 / sum(1 / x for x in ossl) / MIB:,.0f} | | | |")
     for t in threads:
         r, y = get("ratatosk --intense", t), get("yr scan", t)
         if r and y:
@@ -224,6 +276,8 @@ def table(raw_path, meta_path, out_path):
 def main(argv):
     if len(argv) == 3 and argv[1] == "summary":
         summary(argv[2])
+    elif len(argv) == 4 and argv[1] == "hash-openssl":
+        hash_openssl(argv[2], argv[3])
     elif len(argv) == 4 and argv[1] == "tiny-tree":
         tiny_tree(argv[2], int(argv[3]))
     elif len(argv) == 5 and argv[1] == "table":

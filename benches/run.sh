@@ -14,9 +14,10 @@
 #   yr scan -C           the same rule files compiled once by `yr compile` (skipped, saying
 #                        how to get yr, when it is not installed)
 #   hash_tree            one-pass MD5+SHA-1+SHA-256 of the same files (the project's reader)
+#                        and, at one thread, the same with OpenSSL (Python's hashlib)
 # plus ratatosk's default mode (THOR's file selection) at the highest thread count, and the
 # start-up rows on an empty folder: ratatosk cold (empty rules cache) and warm, `yr scan -C`,
-# `yr compile`. OpenSSL's `openssl speed` figures are the hashing reference.
+# `yr compile`, and `openssl speed` for each digest as a second hashing reference.
 #
 # Environment:
 #   BENCH_DIR         work folder (default /tmp/ratatosk-bench); results-DATE.md lands there
@@ -180,13 +181,20 @@ else
 fi
 
 # ------------------------------------------------------------------ OpenSSL reference
-if command -v openssl >/dev/null; then
+# openssl_rows REP: OpenSSL's MD5, SHA-1 and SHA-256 speed on 16 KiB blocks, one row each.
+# `-mr` prints "+F:index:alg:bytes_per_second"; openssl measures user CPU time, so this is a
+# per-core figure.
+openssl_rows() {
+  command -v openssl >/dev/null || return 0
+  local alg bps
   for alg in md5 sha1 sha256; do
-    # -mr: "+F:index:alg:bytes_per_second" lines; user CPU time, so a per-core figure.
     bps=$(openssl speed -mr -seconds 1 -bytes 16384 -evp "$alg" 2>/dev/null |
       awk -F: '$1=="+F"{print $4}' | tail -1)
-    meta "openssl_$alg" "${bps:-0}"
+    printf '%s\t1\t%s\t0\t0\t0\t0\t0\t0\t0\t0\tbytes_per_s=%s\n' "openssl $alg" "$1" \
+      "${bps:-0}" >>"$RAW"
   done
+}
+if command -v openssl >/dev/null; then
   meta openssl_version "$(openssl version)"
 fi
 
@@ -197,7 +205,7 @@ say "warm-up: rules cache and page cache"
 measure 1 "$RAT" --intense --signatures "$SIGBASE" -p "$TREE" --threads "$MAXT" --noprocs \
   --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
 if [[ -n $HAVE_YR ]]; then
-  measure 0 "$YR" scan -C "$COMPILED" -r -p "$MAXT" --disable-console-logs "$TREE"
+  measure 0 "$YR" scan -r -p "$MAXT" --disable-console-logs -C "$COMPILED" "$TREE"
 fi
 
 if ((TINY_FILES > 0)); then
@@ -217,7 +225,7 @@ for rep in $(seq 1 "$REPS"); do
   for t in $THREADS; do
     ratatosk_scan "ratatosk --intense" "$t" "$rep" "$TREE" --intense
     if [[ -n $HAVE_YR ]]; then
-      measure 0 "$YR" scan -C "$COMPILED" -r -p "$t" --disable-console-logs "$TREE"
+      measure 0 "$YR" scan -r -p "$t" --disable-console-logs -C "$COMPILED" "$TREE"
       row "yr scan" "$t" "$rep" "$CORPUS_FILES" "$CORPUS_BYTES" "$CORPUS_FILES" "$CORPUS_BYTES"
     fi
     measure 0 "$HASH_TREE" "$TREE" --threads "$t" --list "$CORPUS/manifest.tsv"
@@ -228,13 +236,19 @@ for rep in $(seq 1 "$REPS"); do
     row "hash one-pass" "$t" "$rep" "$hfiles" "$hbytes" "$hfiles" "$hbytes" "hash_cpu_s=$hcpu"
   done
   ratatosk_scan "ratatosk default" "$MAXT" "$rep" "$TREE"
+  # OpenSSL's one-pass figure on the same files (Python's hashlib is OpenSSL), one thread.
+  measure 0 python3 "$HERE/report.py" hash-openssl "$TREE" "$CORPUS/manifest.tsv"
+  hcpu=$(sed -n 's/.*hash_cpu_s=\([0-9.]*\) .*/\1/p' "$RUN/cmd.out")
+  row "hash one-pass OpenSSL" 1 "$rep" "$CORPUS_FILES" "$CORPUS_BYTES" "$CORPUS_FILES" \
+    "$CORPUS_BYTES" "hash_cpu_s=$hcpu"
+  openssl_rows "$rep"
   if ((TINY_FILES > 0)); then
     rm -f "$JSONL"
     measure 1 "$RAT" --intense --signatures "$SIGBASE" -p "$TINY/tree" --threads "$MAXT" \
       --noprocs --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
     row "ratatosk --intense tiny" "$MAXT" "$rep" "$TINY_FILES" "$TINY_BYTES" "$TINY_FILES" "$TINY_BYTES"
     if [[ -n $HAVE_YR ]]; then
-      measure 0 "$YR" scan -C "$COMPILED" -r -p "$MAXT" --disable-console-logs "$TINY/tree"
+      measure 0 "$YR" scan -r -p "$MAXT" --disable-console-logs -C "$COMPILED" "$TINY/tree"
       row "yr scan tiny" "$MAXT" "$rep" "$TINY_FILES" "$TINY_BYTES" "$TINY_FILES" "$TINY_BYTES"
     fi
   fi
@@ -249,7 +263,7 @@ for rep in $(seq 1 "$REPS"); do
     --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
   row "start-up ratatosk warm" 1 "$rep" 0 0 0 0
   if [[ -n $HAVE_YR ]]; then
-    measure 0 "$YR" scan -C "$COMPILED" -r -p 1 --disable-console-logs "$EMPTY"
+    measure 0 "$YR" scan -r -p 1 --disable-console-logs -C "$COMPILED" "$EMPTY"
     row "start-up yr scan -C" 1 "$rep" 0 0 0 0
     measure 0 "$YR" compile "${YR_DEFS[@]}" "${YR_SOURCES[@]}" -o "$RUN/compile-check.yarc"
     row "start-up yr compile" 1 "$rep" 0 0 0 0

@@ -13,6 +13,7 @@ mod walker;
 mod workers;
 mod yara_matcher;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -63,6 +64,7 @@ fn init_tracing(settings: &Settings) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .try_init();
 }

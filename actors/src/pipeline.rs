@@ -214,8 +214,12 @@ fn start_vt(
     let Some(key) = settings.vt_key() else {
         return Ok(None);
     };
-    if settings.vtmode == VtMode::Full {
-        tracing::warn!("--vtmode full is not implemented yet: looking hashes up only");
+    let full = settings.vtmode == VtMode::Full;
+    if full {
+        eprintln!(
+            "ratatosk: --vtmode full: samples VirusTotal does not know are uploaded; uploaded \
+             files are shared with VirusTotal's community and partners"
+        );
     }
     let key = ApiKey::new(key.expose_secret()).context("--vtkey")?;
     let window = settings.vt_window();
@@ -258,6 +262,9 @@ fn start_vt(
             ..RetryPolicy::default()
         },
         window,
+        full,
+        poll: settings.vt_poll(),
+        analysis_timeout: settings.vt_analysis_timeout(),
     };
     let lookup = VtLookup::new(cfg, Arc::clone(&shared), reporter.clone(), fold.clone()).start();
     Ok(Some((shared, lookup)))

@@ -26,6 +26,11 @@ pub struct Parked(pub u64);
 #[rtype(result = "()")]
 pub struct WrongKey;
 
+/// How often VirusTotal lookups were held off after a 429 (for the summary).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Holds(pub ratatosk::quota::HoldStats);
+
 /// The run is over: write the summary, flush, and hand the counters back.
 #[derive(Message)]
 #[rtype(result = "Summary")]
@@ -133,6 +138,16 @@ impl Handler<WrongKey> for Reporter {
 
     fn handle(&mut self, _: WrongKey, _: &mut Context<Self>) {
         self.summary.record_wrong_key();
+    }
+}
+
+impl Handler<Holds> for Reporter {
+    type Result = ();
+
+    fn handle(&mut self, msg: Holds, _: &mut Context<Self>) {
+        let vt = &mut self.summary.virustotal;
+        vt.holds = msg.0.holds;
+        vt.longest_hold_ms = u64::try_from(msg.0.longest_hold.as_millis()).unwrap_or(u64::MAX);
     }
 }
 

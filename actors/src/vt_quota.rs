@@ -10,7 +10,7 @@ use actix::prelude::*;
 use ratatosk::model::{Finding, Outcome, VtResult};
 use ratatosk::quota::QuotaDecision;
 
-use crate::reporter::{Parked, Record, Reporter, WrongKey};
+use crate::reporter::{Holds, Parked, Record, Reporter, WrongKey};
 use crate::vt_lookup::{LookUp, VtLookup};
 use crate::vt_state::{Flight, Fold, Settled, SharedVt, lock};
 
@@ -233,14 +233,15 @@ impl Handler<Drain> for VtQuota {
             report_all(reporter.clone(), out).await;
             let Some(shared) = shared else { return };
             loop {
-                let (done, wrong_key) = {
+                let (done, wrong_key, holds) = {
                     let st = lock(&shared);
-                    (st.settled(), st.wrong_key)
+                    (st.settled(), st.wrong_key, st.quota.hold_stats())
                 };
                 if done {
                     if wrong_key {
                         let _ = reporter.send(WrongKey).await;
                     }
+                    let _ = reporter.send(Holds(holds)).await;
                     return;
                 }
                 actix_rt::time::sleep(tick).await;

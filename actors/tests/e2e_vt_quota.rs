@@ -296,9 +296,9 @@ fn server_429_empties_the_bucket_until_a_window_has_passed() {
     // Apart from that retry, no hash is asked twice.
     let distinct: BTreeSet<&str> = asked.iter().map(|a| a.sha.as_str()).collect();
     assert_eq!(distinct.len(), FINDINGS);
-    // Parked: the 429'd finding, and any finding that arrived after the 429 emptied the bucket
-    // (normally none: the six pages are found in a few milliseconds), whose only request then
-    // came a window later.
+    // Parked: the 429'd finding, and every finding that reached VtQuota after the 429 emptied
+    // the bucket (how many depends on the walk's pace against the first round trip), whose
+    // only request then came a window later.
     let late = asked[1..]
         .iter()
         .filter(|a| a.sha != first.sha && a.at - first.at >= WINDOW)

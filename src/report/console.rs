@@ -89,7 +89,15 @@ fn vt_line(vt: &VtCounters) -> String {
         vt.skipped_daily_quota,
         vt.parked,
         plural(vt.errors, "error"),
-    )
+    ) + &if vt.holds > 0 {
+        format!(
+            ", {} after 429 (longest {})",
+            plural(u64::from(vt.holds), "hold"),
+            human_duration(std::time::Duration::from_millis(vt.longest_hold_ms))
+        )
+    } else {
+        String::new()
+    }
 }
 
 /// The human summary block, one `label: value` per line.

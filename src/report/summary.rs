@@ -66,6 +66,12 @@ pub struct VtCounters {
     pub errors: u64,
     /// VirusTotal rejected the key (401); lookups stopped for the run.
     pub wrong_key: bool,
+    /// Times the scanner held off after a 429 although its own counters said quota remained
+    /// (another user of the key, or the daily quota): each hold is a window, doubling on a
+    /// second 429 in a row.
+    pub holds: u32,
+    /// The longest of those holds, in milliseconds.
+    pub longest_hold_ms: u64,
 }
 
 /// The VirusTotal error reason that means the key was rejected (spec §5: `error (wrong key)`).
@@ -387,7 +393,9 @@ pub(crate) mod tests {
                 "virustotal": {
                     "looked_up": 1, "found": 1, "not_found": 0, "uploaded": 0, "cached": 0,
                     "skipped_quota": 0, "skipped_daily_quota": 0, "parked": 0, "errors": 0,
-                    "wrong_key": false
+                    "wrong_key": false,
+                    "holds": 0,
+                    "longest_hold_ms": 0
                 },
                 "started": "2006-01-02T15:04:05Z",
                 "elapsed_seconds": 2.0,

@@ -1,10 +1,10 @@
 //! A fake VirusTotal API v3 for end-to-end tests, written with std only (and the library's
 //! hasher for uploads): an HTTP/1.1 server on 127.0.0.1 (keep-alive, `Content-Length` bodies)
-//! that answers `GET /api/v3/files/{hash}` the way `vt-api.md` describes — file objects for known hashes (SHA256, SHA1 or MD5, any case),
-//! `NotFoundError` for others, 401s for a missing or wrong `x-apikey` — enforces its own
-//! per-window quota with `QuotaExceededError` like the real service, can be told to fail on
-//! demand ([`Fault`]), and records every request so tests can count them and check that no
-//! window saw more than the allowed number.
+//! that answers `GET /api/v3/files/{hash}` the way `vt-api.md` describes — file objects for
+//! known hashes (SHA256, SHA1 or MD5, any case), `NotFoundError` for others, 401s for a missing
+//! or wrong `x-apikey` — enforces its own per-window quota with `QuotaExceededError` like the
+//! real service, can be told to fail on demand ([`Fault`]), and records every request so tests
+//! can count them and check that no window saw more than the allowed number.
 //!
 //! Full mode is served too (`fake_vt_uploads.rs`): direct uploads (`POST /api/v3/files`, at most
 //! 32 MiB, else 413), single-use upload URLs (`GET /api/v3/files/upload_url`, free of quota, then

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod fake_vt;
+pub mod full;
 pub mod tree;
 
 use std::ffi::{OsStr, OsString};

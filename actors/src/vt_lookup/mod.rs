@@ -11,8 +11,10 @@ use ratatosk::model::{Finding, Outcome, Sha256, VtResult};
 use ratatosk::quota::QuotaDecision;
 use ratatosk::vt::{self, ApiKey, RetryPolicy, VtReply};
 
-use crate::reporter::{Record, Reporter};
+use crate::reporter::{Parked, Record, Reporter};
 use crate::vt_state::{Flight, Fold, Settled, SharedVt, lock};
+
+mod upload;
 
 /// Largest answer body read: real file objects are a few hundred KiB at most.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -35,6 +37,12 @@ pub struct LookupConfig {
     pub retry: RetryPolicy,
     /// The rate window (how long a retry may wait for a token).
     pub window: Duration,
+    /// `--vtmode full`: upload samples VirusTotal does not know and poll their analysis.
+    pub full: bool,
+    /// `--vtpoll`: first wait before polling an analysis (doubling after each poll).
+    pub poll: Duration,
+    /// `--vtanalysis-timeout`: how long an upload's analysis is waited for.
+    pub analysis_timeout: Duration,
 }
 
 /// The VtLookup actor.
@@ -118,20 +126,12 @@ impl LookupJob {
             }
             match reply {
                 VtReply::Found(v) => break self.settle(Settled::Verdict(v, VtResult::Found)),
-                VtReply::NotFound => break self.settle(Settled::Plain(VtResult::NotFound)),
-                VtReply::WrongKey(code) => {
-                    let first = {
-                        let mut st = lock(&self.shared);
-                        !std::mem::replace(&mut st.wrong_key, true)
-                    };
-                    if first {
-                        tracing::error!(
-                            "VirusTotal rejected the API key ({code}): no more lookups this run; \
-                             findings are still reported"
-                        );
-                    }
-                    break self.settle(Settled::Plain(VtResult::Error("wrong key".into())));
+                VtReply::NotFound if self.cfg.full => {
+                    let settled = self.upload_and_poll().await;
+                    break self.settle(settled);
                 }
+                VtReply::NotFound => break self.settle(Settled::Plain(VtResult::NotFound)),
+                VtReply::WrongKey(code) => break self.settle(self.wrong_key(&code)),
                 VtReply::Fatal(reason) => {
                     break self.settle(Settled::Plain(VtResult::Error(reason)));
                 }
@@ -166,38 +166,79 @@ impl LookupJob {
         lock(&self.shared).in_flight -= 1;
     }
 
-    /// Sends the request and classifies the answer; connection errors and timeouts are
+    /// Asks for the file report and classifies the answer; connection errors and timeouts are
     /// transient.
     async fn request(&self) -> VtReply {
         let Some(client) = &self.client else {
             return VtReply::Fatal("no HTTP client".into());
         };
-        let url = vt::file_report_url(&self.cfg.base, &self.sha);
-        let sent = client
-            .get(&url)
+        let req = client.get(vt::file_report_url(&self.cfg.base, &self.sha));
+        match self.exchange(req, None).await {
+            Ok(a) => vt::classify(a.status, a.content_type.as_deref(), &a.body),
+            Err(reason) => VtReply::Transient(reason),
+        }
+    }
+
+    /// Sends one request with the key (and a body, if any) and reads the answer; a transport
+    /// failure is a short reason for `error (…)`.
+    async fn exchange(
+        &self,
+        req: awc::ClientRequest,
+        body: Option<upload::UploadBody>,
+    ) -> Result<Answer, String> {
+        let req = req
             .insert_header((vt::API_KEY_HEADER, self.cfg.key.expose()))
-            .insert_header(("accept", "application/json"))
-            .send()
-            .await;
-        let mut resp = match sent {
-            Ok(r) => r,
-            Err(e) => return VtReply::Transient(transport_reason(&e.to_string())),
+            .insert_header(("accept", "application/json"));
+        let sent = match body {
+            Some(b) => {
+                req.content_type(b.content_type.clone())
+                    .send_body(b.into_body())
+                    .await
+            }
+            None => req.send().await,
         };
+        let mut resp = sent.map_err(|e| transport_reason(&e.to_string()))?;
         let status = resp.status().as_u16();
         let content_type = resp
             .headers()
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        match resp.body().limit(MAX_BODY).await {
-            Ok(body) => vt::classify(status, content_type.as_deref(), &body),
-            Err(e) => VtReply::Transient(transport_reason(&e.to_string())),
+        let body = resp
+            .body()
+            .limit(MAX_BODY)
+            .await
+            .map_err(|e| transport_reason(&e.to_string()))?;
+        Ok(Answer {
+            status,
+            content_type,
+            body,
+        })
+    }
+
+    /// A 401: stop lookups for the run, with one error line for the whole run.
+    fn wrong_key(&self, code: &str) -> Settled {
+        let first = {
+            let mut st = lock(&self.shared);
+            !std::mem::replace(&mut st.wrong_key, true)
+        };
+        if first {
+            tracing::error!(
+                "VirusTotal rejected the API key ({code}): no more lookups this run; findings \
+                 are still reported"
+            );
         }
+        Settled::Plain(VtResult::Error("wrong key".into()))
     }
 
     /// Waits (at most a window and a bit) for a token for a retry.
     async fn wait_for_token(&self) -> bool {
-        let deadline = Instant::now() + self.cfg.window + self.cfg.window / 10;
+        self.wait_for_token_until(Instant::now() + self.cfg.window + self.cfg.window / 10)
+            .await
+    }
+
+    /// Waits for a token until `deadline`; false when none came or the key was rejected.
+    async fn wait_for_token_until(&self, deadline: Instant) -> bool {
         loop {
             let wait = {
                 let mut st = lock(&self.shared);
@@ -236,10 +277,13 @@ impl LookupJob {
                 self.me.do_send(LookUp(sha));
                 Vec::new()
             }
-            QuotaDecision::Parked { evicted } => match evicted {
-                Some(e) => st.settle(e, Settled::Plain(VtResult::SkippedQuota), &self.fold),
-                None => Vec::new(),
-            },
+            QuotaDecision::Parked { evicted } => {
+                self.reporter.do_send(Parked(1));
+                match evicted {
+                    Some(e) => st.settle(e, Settled::Plain(VtResult::SkippedQuota), &self.fold),
+                    None => Vec::new(),
+                }
+            }
             QuotaDecision::Skip(sha, result) => st.settle(sha, Settled::Plain(result), &self.fold),
         }
     }
@@ -249,6 +293,13 @@ impl LookupJob {
         st.remember(&self.sha, &settled);
         st.settle(self.sha, settled, &self.fold)
     }
+}
+
+/// An answer from VirusTotal.
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    body: bytes::Bytes,
 }
 
 /// A short reason for a transport failure, for `error (<reason>)`.
