@@ -186,6 +186,9 @@ pub enum SkipReason {
     SelfFile,
     /// A trusted hash (`*trusted-hash*`, `*falsepositive-hash*`): never reported.
     Trusted,
+    /// Reading the file did not finish within the per-file I/O deadline (a stalled network
+    /// file system, a device that never answers); the file was abandoned.
+    IoTimeout,
 }
 
 impl SkipReason {
@@ -205,6 +208,7 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::SelfFile => "self",
             SkipReason::Trusted => "trusted",
+            SkipReason::IoTimeout => "io_timeout",
         }
     }
 }

@@ -1,14 +1,23 @@
 //! The Hasher stage: reads a file once (into the worker's reused buffer, or mapped for lab
-//! scans and huge files), applies THOR's type pre-filter on the first bytes, and computes the
+//! scans), applies THOR's type pre-filter on the first bytes, and computes the
 //! digests in one pass. Runs on the scan worker threads, directly before the YaraMatcher on the
 //! same bytes (see `workers.rs`).
+//!
+//! Everything that touches the disk (open, read, hashing a mapped file, hashing a name-only file
+//! on demand) is an I/O phase of the worker's [`IoSlot`]: the watchdog gives up on a phase that
+//! does not end, and the reader's own deadline ends one that is merely slow. Matching is not an
+//! I/O phase; `--yara-timeout` bounds it.
 
 use std::io::Read;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use ratatosk::hash::{MultiHasher, digest};
 use ratatosk::model::{FileJob, HashKinds, Hashes, SkipReason};
 use ratatosk::read::{FileBytes, FileReader, ReadError, ReadNotes, open_regular};
 use ratatosk::signatures::{externals, magic};
+
+use crate::workers::IoSlot;
 
 /// Bytes read first: enough for every magic header in the table.
 const HEAD: usize = 4096;
@@ -51,17 +60,30 @@ pub struct Hasher {
     kinds: HashKinds,
     prefilter: bool,
     max_file_size: u64,
+    io_deadline: Option<Duration>,
+    slot: Arc<IoSlot>,
 }
 
 impl Hasher {
     /// A hasher computing `kinds` (SHA256 always), with THOR's type pre-filter when
-    /// `prefilter`, reading at most `max_file_size` bytes.
-    pub fn new(kinds: HashKinds, prefilter: bool, max_file_size: u64, map_files: bool) -> Self {
+    /// `prefilter`, reading at most `max_file_size` bytes, mapping instead of reading when
+    /// `map_files` (lab scans), each file's I/O bounded by `io_deadline` and watched through
+    /// `slot`.
+    pub fn new(
+        kinds: HashKinds,
+        prefilter: bool,
+        max_file_size: u64,
+        map_files: bool,
+        io_deadline: Option<Duration>,
+        slot: Arc<IoSlot>,
+    ) -> Self {
         Hasher {
             reader: FileReader::new(map_files),
             kinds,
             prefilter,
             max_file_size,
+            io_deadline,
+            slot,
         }
     }
 
@@ -76,35 +98,22 @@ impl Hasher {
                 file: None,
             });
         }
-        let mut file = open_regular(&job.path)?;
-        if file.size > self.max_file_size {
-            return Ok(Hashed::NameOnly {
-                reason: SkipReason::TooLarge,
-                magic: None,
-                extension,
-                file: Some(file),
-            });
+        if !self.slot.begin(&job.path) {
+            return Err(abandoned(job, self.io_deadline));
         }
-        let head = self.reader.read_head(&mut file, HEAD)?;
-        let magic = magic::magic_type(head);
-        if self.prefilter && !magic::is_relevant(&extension, magic) {
-            return Ok(Hashed::NameOnly {
-                reason: SkipReason::TypeFilter,
-                magic,
-                extension,
-                file: Some(file),
-            });
-        }
-        let kinds = self.kinds;
-        let (bytes, notes) = self.reader.read_rest(&mut file, self.max_file_size)?;
-        let hashes = digest(&bytes, kinds);
-        Ok(Hashed::Content {
-            bytes,
-            hashes,
-            magic,
+        self.reader.set_deadline(self.io_deadline);
+        let read = read_and_hash(
+            &mut self.reader,
+            job,
             extension,
-            notes,
-        })
+            self.kinds,
+            self.prefilter,
+            self.max_file_size,
+        );
+        if !self.slot.end() {
+            return Err(abandoned(job, self.io_deadline));
+        }
+        read
     }
 
     /// Hashes a file without buffering it (a name-only finding still carries its hashes).
@@ -113,6 +122,22 @@ impl Hasher {
         job: &FileJob,
         file: Option<ratatosk::read::OpenedFile>,
     ) -> Result<Hashes, ReadError> {
+        if !self.slot.begin(&job.path) {
+            return Err(abandoned(job, self.io_deadline));
+        }
+        let hashed = self.stream(job, file);
+        if !self.slot.end() {
+            return Err(abandoned(job, self.io_deadline));
+        }
+        hashed
+    }
+
+    fn stream(
+        &self,
+        job: &FileJob,
+        file: Option<ratatosk::read::OpenedFile>,
+    ) -> Result<Hashes, ReadError> {
+        let until = self.io_deadline.map(|d| (Instant::now() + d, d));
         let mut file = match file {
             Some(f) => f,
             None => open_regular(&job.path)?,
@@ -124,6 +149,14 @@ impl Hasher {
         let mut h = MultiHasher::new(self.kinds);
         let mut buf = vec![0u8; STREAM_CHUNK];
         loop {
+            if let Some((until, after)) = until
+                && Instant::now() >= until
+            {
+                return Err(ReadError::TimedOut {
+                    path: job.path.clone(),
+                    after,
+                });
+            }
             match file.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => h.update(&buf[..n]),
@@ -139,4 +172,52 @@ impl Hasher {
         }
         Ok(h.finish())
     }
+}
+
+/// The error of a file the watchdog gave up on (never reported: the watchdog did).
+fn abandoned(job: &FileJob, deadline: Option<Duration>) -> ReadError {
+    ReadError::TimedOut {
+        path: job.path.clone(),
+        after: deadline.unwrap_or_default(),
+    }
+}
+
+/// Open, head, type pre-filter, the rest, digests: the I/O of one file.
+fn read_and_hash<'r>(
+    reader: &'r mut FileReader,
+    job: &FileJob,
+    extension: String,
+    kinds: HashKinds,
+    prefilter: bool,
+    max_file_size: u64,
+) -> Result<Hashed<'r>, ReadError> {
+    let mut file = open_regular(&job.path)?;
+    if file.size > max_file_size {
+        return Ok(Hashed::NameOnly {
+            reason: SkipReason::TooLarge,
+            magic: None,
+            extension,
+            file: Some(file),
+        });
+    }
+    let head = reader.read_head(&mut file, HEAD)?;
+    let magic = magic::magic_type(head);
+    if prefilter && !magic::is_relevant(&extension, magic) {
+        return Ok(Hashed::NameOnly {
+            reason: SkipReason::TypeFilter,
+            magic,
+            extension,
+            file: Some(file),
+        });
+    }
+    let (bytes, notes) = reader.read_rest(&mut file, max_file_size)?;
+    // Hashing a mapped file faults its pages in: still I/O.
+    let hashes = digest(&bytes, kinds);
+    Ok(Hashed::Content {
+        bytes,
+        hashes,
+        magic,
+        extension,
+        notes,
+    })
 }

@@ -156,6 +156,7 @@ pub async fn run(settings: Settings, sigs: Arc<SignatureSet>) -> anyhow::Result<
         max_file_size: settings.effective_max_file_size(),
         map_files: settings.lab,
         thresholds,
+        io_deadline: workers::io_deadline_from_env(),
     };
     let pool = workers::spawn(threads, &worker_cfg, &sigs, &job_rx, &out_tx)?;
     drop(job_rx);

@@ -3,9 +3,18 @@
 //! is read once into the thread's reused buffer and stays in cache while it is hashed and
 //! matched; a channel between them would hand buffers across threads for no gain. The yara-x
 //! `Scanner` is built on the thread from the shared compiled rules and reused file after file.
+//!
+//! A watchdog thread supervises the pool and enforces the per-file I/O deadline (see
+//! `workers/pool.rs`); every entry's outcome is sent exactly once, by its worker or, for a file
+//! whose read never returned, by the watchdog.
 
-use std::sync::Arc;
+mod notices;
+mod pool;
+mod slot;
+
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crossbeam_channel::Receiver;
 use ratatosk::model::{HashKinds, Outcome};
@@ -16,6 +25,35 @@ use tokio::sync::mpsc::Sender;
 
 use crate::hasher::Hasher;
 use crate::yara_matcher::YaraMatcher;
+pub use slot::IoSlot;
+
+/// The per-file I/O deadline when [`IO_DEADLINE_VAR`] does not set one: long enough for a
+/// 200 MiB file (the intense-mode size limit) from a slow network share (~4 MB/s), short
+/// enough that a hung mount costs a minute per worker, not the scan.
+pub const DEFAULT_IO_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Environment variable setting the I/O deadline in seconds (decimals allowed; `0` turns it
+/// off).
+pub const IO_DEADLINE_VAR: &str = "RATATOSK_IO_DEADLINE";
+
+/// The I/O deadline from [`IO_DEADLINE_VAR`], else [`DEFAULT_IO_DEADLINE`]. A value that is not
+/// a number of seconds is warned about and the default used.
+pub fn io_deadline_from_env() -> Option<Duration> {
+    let Some(raw) = std::env::var_os(IO_DEADLINE_VAR) else {
+        return Some(DEFAULT_IO_DEADLINE);
+    };
+    let text = raw.to_string_lossy();
+    match text.trim().parse::<f64>() {
+        Ok(0.0) => None,
+        Ok(secs) if secs.is_finite() && secs > 0.0 => Some(Duration::from_secs_f64(secs)),
+        _ => {
+            tracing::warn!(
+                "{IO_DEADLINE_VAR}={text:?} is not a number of seconds; using {DEFAULT_IO_DEADLINE:?}"
+            );
+            Some(DEFAULT_IO_DEADLINE)
+        }
+    }
+}
 
 /// What every worker needs.
 #[derive(Clone, Debug)]
@@ -30,10 +68,16 @@ pub struct WorkerConfig {
     pub map_files: bool,
     /// Level thresholds.
     pub thresholds: Thresholds,
+    /// Per-file I/O deadline (open, read, hash); `None`: none.
+    pub io_deadline: Option<Duration>,
 }
 
-/// Starts `n` workers taking walked entries from `jobs` and sending outcomes to `out`. Each
-/// ends when `jobs` is closed and empty.
+/// A worker's outcome sender; the watchdog takes it away from a worker it gives up on.
+pub(crate) type OutSlot = Mutex<Option<Sender<Outcome>>>;
+
+/// Starts `n` workers and their watchdog, taking walked entries from `jobs` and sending
+/// outcomes to `out`. Returns the watchdog's handle: it ends once every worker has ended (each
+/// when `jobs` is closed and empty), after which no outcome sender is left.
 pub fn spawn(
     n: usize,
     cfg: &WorkerConfig,
@@ -41,30 +85,50 @@ pub fn spawn(
     jobs: &Receiver<WalkItem>,
     out: &Sender<Outcome>,
 ) -> std::io::Result<Vec<JoinHandle<()>>> {
-    (0..n.max(1))
-        .map(|i| {
-            let cfg = cfg.clone();
-            let sigs = Arc::clone(sigs);
-            let jobs = jobs.clone();
-            let out = out.clone();
-            std::thread::Builder::new()
-                .name(format!("scan-{i}"))
-                .spawn(move || run(&cfg, &sigs, &jobs, &out))
-        })
-        .collect()
+    let mut pool = pool::Pool::new(cfg.clone(), Arc::clone(sigs), jobs.clone(), out.clone());
+    for _ in 0..n.max(1) {
+        pool.start_worker()?;
+    }
+    let watchdog = std::thread::Builder::new()
+        .name("scan-watchdog".into())
+        .spawn(move || pool.supervise())?;
+    Ok(vec![watchdog])
 }
 
-fn run(cfg: &WorkerConfig, sigs: &SignatureSet, jobs: &Receiver<WalkItem>, out: &Sender<Outcome>) {
-    let mut hasher = Hasher::new(cfg.kinds, cfg.prefilter, cfg.max_file_size, cfg.map_files);
-    let mut matcher = YaraMatcher::new(sigs, cfg.thresholds);
+/// One worker: takes entries until the channel closes, or until the watchdog gives up on it.
+fn run(ctx: pool::WorkerCtx) {
+    let pool::WorkerCtx {
+        cfg,
+        sigs,
+        jobs,
+        out,
+        slot,
+        notices,
+    } = ctx;
+    let mut hasher = Hasher::new(
+        cfg.kinds,
+        cfg.prefilter,
+        cfg.max_file_size,
+        cfg.map_files,
+        cfg.io_deadline,
+        Arc::clone(&slot),
+    );
+    let mut matcher = YaraMatcher::new(&sigs, cfg.thresholds);
     for item in jobs.iter() {
         let outcome = match item {
             WalkItem::Job(job) => matcher.process(&mut hasher, &job),
             WalkItem::Skipped { path, reason } => Outcome::Skipped { path, reason },
             WalkItem::Error { path, message } => Outcome::Error { path, message },
         };
-        if out.blocking_send(outcome).is_err() {
+        if slot.is_abandoned() {
+            // The watchdog reported this file and a fresh worker took over.
             return;
+        }
+        notices.note(&outcome);
+        let sender = out.lock().unwrap_or_else(|e| e.into_inner());
+        match sender.as_ref() {
+            Some(tx) if tx.blocking_send(outcome).is_ok() => {}
+            _ => return,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use ratatosk::model::{FileJob, Finding, Hashes, Outcome, Reason, SkipReason};
 use ratatosk::read::ReadError;
+use ratatosk::report::escape::escape_path;
 use ratatosk::score::{self, Thresholds};
 use ratatosk::signatures::externals::OwnerNames;
 use ratatosk::signatures::{FileContext, FileMatcher, SignatureSet};
@@ -57,7 +58,7 @@ impl<'s> YaraMatcher<'s> {
                     return skipped(job, SkipReason::Trusted);
                 }
                 reasons.extend(self.sigs.hash_reasons(&hashes));
-                self.finding(job, hashes, magic, extension, reasons)
+                self.finding(job, job.size, hashes, magic, extension, reasons)
             }
             Hashed::Content {
                 bytes,
@@ -69,9 +70,24 @@ impl<'s> YaraMatcher<'s> {
                 if self.sigs.is_trusted(&hashes) {
                     return skipped(job, SkipReason::Trusted);
                 }
-                if notes.size_changed {
-                    tracing::debug!("{}: changed size while being read", job.path.display());
-                }
+                let scanned = bytes.len() as u64;
+                // A file written to while it was read: what was hashed and matched is what was
+                // read, and the finding says so with that size.
+                let size = if notes.size_changed {
+                    tracing::info!(
+                        "{}: changed size while being read (listed {} bytes, read {scanned}{})",
+                        escape_path(&job.path),
+                        job.size,
+                        if notes.truncated_at_limit {
+                            ", stopped at --max_file_size"
+                        } else {
+                            ""
+                        }
+                    );
+                    scanned
+                } else {
+                    job.size
+                };
                 reasons.extend(self.sigs.hash_reasons(&hashes));
                 let ctx = FileContext {
                     extension: &extension,
@@ -79,7 +95,6 @@ impl<'s> YaraMatcher<'s> {
                     owner: self.owners.name(job.uid),
                     md5: hashes.md5,
                 };
-                let scanned = bytes.len() as u64;
                 match self.matcher.scan(&job.path, &bytes, &ctx) {
                     Ok(hits) => reasons.extend(hits),
                     Err(e) if reasons.is_empty() => {
@@ -94,7 +109,7 @@ impl<'s> YaraMatcher<'s> {
                 if reasons.is_empty() {
                     return Outcome::Clean { bytes: scanned };
                 }
-                self.finding(job, hashes, magic, extension, reasons)
+                self.finding(job, size, hashes, magic, extension, reasons)
             }
         }
     }
@@ -102,6 +117,7 @@ impl<'s> YaraMatcher<'s> {
     fn finding(
         &mut self,
         job: &FileJob,
+        size: u64,
         hashes: Hashes,
         magic: Option<&'static str>,
         extension: String,
@@ -111,7 +127,7 @@ impl<'s> YaraMatcher<'s> {
         Outcome::Finding(Box::new(Finding {
             module: job.module,
             path: job.path.clone(),
-            size: job.size,
+            size,
             extension,
             magic_header: magic.unwrap_or("").to_owned(),
             hashes,
