@@ -223,6 +223,9 @@ pub struct Cli {
     /// Parked findings kept with --vtwaitforquota.
     #[arg(long, value_name = "N")]
     pub vtpark: Option<u64>,
+    /// Seconds one VirusTotal request may take before it counts as failed (and is retried).
+    #[arg(long, value_name = "SECONDS")]
+    pub vttimeout: Option<f64>,
 
     // --- Output ---
     /// Text log file (THOR format).
@@ -347,6 +350,7 @@ impl Cli {
             ("vtwindow", self.vtwindow),
             ("vtanalysis_timeout", self.vtanalysis_timeout),
             ("vtpoll", self.vtpoll),
+            ("vttimeout", self.vttimeout),
             ("dropzone_delay", self.dropzone_delay),
         ];
         out.extend(
@@ -648,7 +652,8 @@ mod tests {
             "--vtwaitforquota", "--vtverbose", "--vtrate", "8", "--vtwindow", "0.5",
             "--vtdaily", "900", "--vturl", "http://127.0.0.1:9/api/v3", "--vtcache", "/c.db",
             "--vtnocache", "--vtcache-found-ttl", "10", "--vtcache-notfound-ttl", "20",
-            "--vtanalysis-timeout", "2.5", "--vtpoll", "0.25", "--vtpark", "3", "--nolog",
+            "--vtanalysis-timeout", "2.5", "--vtpoll", "0.25", "--vtpark", "3", "--vttimeout",
+            "1.5", "--nolog",
             "--logfile", "/l.log", "--jsonfile", "/j.jsonl", "--htmlfile", "/h.html",
             "--csvfile", "/c.csv", "--utc", "--rfc3339", "--silent", "-v", "--noprogress",
             "--hashes", "sha256", "--noprocs", "--yara-timeout", "9", "-i", "S-1", "-j",
@@ -692,6 +697,7 @@ mod tests {
             vtanalysis_timeout: 2.5,
             vtpoll: 0.25,
             vtpark: 3,
+            vttimeout: 1.5,
             nolog: true,
             logfile: Some(PathBuf::from("/l.log")),
             jsonfile: Some(PathBuf::from("/j.jsonl")),
@@ -803,14 +809,14 @@ mod tests {
     }
 
     #[test]
-    fn unknown_template_key_is_an_error_naming_the_file() {
+    fn unknown_template_key_is_an_error_naming_the_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         let t = dir.path().join("scan.yml");
         std::fs::write(&t, "colour: blue\n").unwrap();
         let text = error_text(&["ratatosk", "-t", t.to_str().unwrap()]);
         assert_eq!(
             text,
-            format!("unknown key `colour` in template {}", t.display())
+            format!("unknown key `colour` in template {}:1", t.display())
         );
     }
 }

@@ -11,7 +11,7 @@
 //! in flight answered), and the Reporter writes the summary and flushes last. The first SIGINT
 //! or SIGTERM stops the walk and reports parked findings as skipped; the second exits at once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
 use std::os::unix::fs::MetadataExt;
@@ -39,7 +39,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::reporter::{Finish, Reporter};
 use crate::vt_lookup::{LookupConfig, VtLookup};
 use crate::vt_quota::{Drain, Incoming, VtQuota};
-use crate::vt_state::{Fold, VtShared};
+use crate::vt_state::{Fold, SharedVt, VtShared};
 use crate::workers::{self, WorkerConfig};
 
 /// Walked entries queued per worker: enough to keep every core busy, small enough that the
@@ -47,8 +47,8 @@ use crate::workers::{self, WorkerConfig};
 const JOBS_PER_WORKER: usize = 64;
 /// Outcomes queued per worker on the way to the actors.
 const OUTCOMES_PER_WORKER: usize = 16;
-/// Per-request timeout of VirusTotal lookups.
-const VT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Exit status of a run ended by a second SIGINT/SIGTERM (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: i32 = 130;
 
 /// How a run ended.
 pub struct RunEnd {
@@ -123,6 +123,7 @@ pub async fn run(settings: Settings, sigs: Arc<SignatureSet>) -> anyhow::Result<
         thresholds,
     };
     let vt = start_vt(&settings, &reporter, &fold)?;
+    let shared = vt.as_ref().map(|(s, _)| Arc::clone(s));
     let quota = VtQuota::new(
         vt,
         reporter.clone(),
@@ -166,26 +167,48 @@ pub async fn run(settings: Settings, sigs: Arc<SignatureSet>) -> anyhow::Result<
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut interrupted = false;
     loop {
+        // A signal is noticed even while an outcome waits for room downstream (a full
+        // Reporter mailbox, parked findings): the send is one branch of the select, not a
+        // step before it.
         tokio::select! {
             next = out_rx.recv() => match next {
-                Some(outcome) => quota.send(Incoming(outcome)).await?,
+                Some(outcome) => {
+                    let send = quota.send(Incoming(outcome));
+                    tokio::pin!(send);
+                    loop {
+                        tokio::select! {
+                            sent = &mut send => { sent?; break; }
+                            _ = sigint.recv() => on_signal(&mut interrupted, &stop, &shared),
+                            _ = sigterm.recv() => on_signal(&mut interrupted, &stop, &shared),
+                        }
+                    }
+                }
                 None => break,
             },
-            _ = sigint.recv(), if !interrupted => interrupted = interrupt(&stop),
-            _ = sigterm.recv(), if !interrupted => interrupted = interrupt(&stop),
+            _ = sigint.recv() => on_signal(&mut interrupted, &stop, &shared),
+            _ = sigterm.recv() => on_signal(&mut interrupted, &stop, &shared),
+        }
+    }
+    // From here on a first signal settles what is parked and a second ends the process.
+    let drain = quota.send(Drain { interrupted });
+    tokio::pin!(drain);
+    loop {
+        tokio::select! {
+            drained = &mut drain => { drained?; break; }
+            _ = sigint.recv() => on_signal(&mut interrupted, &stop, &shared),
+            _ = sigterm.recv() => on_signal(&mut interrupted, &stop, &shared),
         }
     }
     if interrupted {
-        // A second signal while draining ends the process at once.
+        // A second signal while the outputs are written ends the process at once.
         actix_rt::spawn(async move {
             tokio::select! {
                 _ = sigint.recv() => {},
                 _ = sigterm.recv() => {},
             }
-            std::process::exit(130);
+            std::process::exit(EXIT_INTERRUPTED);
         });
     }
-    quota.send(Drain { interrupted }).await?;
     let summary = reporter.send(Finish).await?;
     for handle in pool.into_iter().chain(std::iter::once(walker)) {
         if handle.join().is_err() {
@@ -198,12 +221,21 @@ pub async fn run(settings: Settings, sigs: Arc<SignatureSet>) -> anyhow::Result<
     })
 }
 
-fn interrupt(stop: &AtomicBool) -> bool {
+/// SIGINT or SIGTERM: the first stops the walk and tells the VirusTotal stages to settle what
+/// is parked and send nothing new; the second ends the process at once.
+fn on_signal(interrupted: &mut bool, stop: &AtomicBool, shared: &Option<SharedVt>) {
+    if *interrupted {
+        eprintln!("ratatosk: interrupted again: exiting now");
+        std::process::exit(EXIT_INTERRUPTED);
+    }
+    *interrupted = true;
     eprintln!(
         "ratatosk: interrupted: finishing the files in flight (press Ctrl-C again to quit now)"
     );
     stop.store(true, Ordering::Relaxed);
-    true
+    if let Some(shared) = shared {
+        crate::vt_state::lock(shared).interrupted = true;
+    }
 }
 
 /// Starts VtLookup and the shared quota state when VirusTotal is on.
@@ -251,13 +283,17 @@ fn start_vt(
         flights: Default::default(),
         in_flight: 0,
         wrong_key: false,
+        key_checked: false,
+        held: Vec::new(),
+        interrupted: false,
+        quota_refusals: HashMap::new(),
         cache,
         clock: Arc::new(SystemClock),
     }));
     let cfg = LookupConfig {
         base: settings.vturl.clone(),
         key,
-        timeout: VT_TIMEOUT,
+        timeout: settings.vt_timeout(),
         retry: RetryPolicy {
             base_backoff: (window / 30).min(RetryPolicy::default().base_backoff),
             ..RetryPolicy::default()

@@ -3,16 +3,20 @@
 //! one they are reported at once as `skipped (quota)`, or, with `--vtwaitforquota`, parked
 //! (bounded, highest score first) and released as tokens return. Parking never stalls the scan:
 //! the handler returns as soon as the decision is made.
+//!
+//! Until VirusTotal has answered one lookup, new hashes are held (no token taken) while that
+//! first lookup is out: a wrong key then costs one request. A token is taken only when the
+//! lookup can be sent at once, so the bucket counts each request when it is made.
 
 use std::time::Duration;
 
 use actix::prelude::*;
-use ratatosk::model::{Finding, Outcome, VtResult};
+use ratatosk::model::{Finding, Outcome, Sha256, VtResult};
 use ratatosk::quota::QuotaDecision;
 
 use crate::reporter::{Holds, Parked, Record, Reporter, WrongKey};
 use crate::vt_lookup::{LookUp, VtLookup};
-use crate::vt_state::{Flight, Fold, Settled, SharedVt, lock};
+use crate::vt_state::{Flight, Fold, Settled, SharedVt, VtShared, lock};
 
 /// Shortest pause between two looks at the parked findings.
 const MIN_TICK: Duration = Duration::from_millis(5);
@@ -25,7 +29,11 @@ const MAX_TICK: Duration = Duration::from_millis(250);
 pub struct Incoming(pub Outcome);
 
 /// The scan is over (or interrupted): settle the parked findings and wait for the lookups in
-/// flight. Interrupted runs report parked findings as `skipped (quota)` instead of waiting.
+/// flight. Interrupted runs report parked findings as `skipped (quota)` instead of waiting; a
+/// signal that comes while draining does the same through [`VtShared::interrupted`]
+/// (the release timer reads it).
+///
+/// [`VtShared::interrupted`]: crate::vt_state::VtShared::interrupted
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Drain {
@@ -108,10 +116,32 @@ impl VtQuota {
                 findings: vec![f],
             },
         );
+        if st.interrupted {
+            // Nothing new is sent after a signal: reported like a parked finding.
+            return st.settle(sha, Settled::Plain(VtResult::SkippedQuota), &self.fold);
+        }
+        if !st.key_checked && st.in_flight > 0 {
+            // The first lookup is still out and the key is not known to work: wait for its
+            // answer (no token taken yet), so a wrong key costs one request, not one per
+            // finding. The release timer hands it to the quota once the answer is in.
+            st.held.push(sha);
+            return Vec::new();
+        }
+        self.dispatch(&mut st, lookup, sha, score)
+    }
+
+    /// Asks the quota for `sha` (best score `score`): a token sends it to VtLookup now, else
+    /// it is parked or skipped. Returns the findings to report now.
+    fn dispatch(
+        &self,
+        st: &mut VtShared,
+        lookup: &Addr<VtLookup>,
+        sha: Sha256,
+        score: u32,
+    ) -> Vec<Finding> {
         let now = st.now();
-        let decision = st.quota.decide(now, score, sha);
         let mut out = Vec::new();
-        match decision {
+        match st.quota.decide(now, score, sha) {
             QuotaDecision::Lookup(go) => {
                 st.in_flight += 1;
                 lookup.do_send(LookUp(go));
@@ -129,14 +159,40 @@ impl VtQuota {
         out
     }
 
+    /// Hands the hashes held for the first answer to the quota once that answer is in (or
+    /// settles them, after a rejected key or a signal).
+    fn release_held(&self, st: &mut VtShared, lookup: &Addr<VtLookup>) -> Vec<Finding> {
+        let waiting = !st.key_checked && !st.wrong_key && !st.interrupted && st.in_flight > 0;
+        if st.held.is_empty() || waiting {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for sha in std::mem::take(&mut st.held) {
+            if st.wrong_key {
+                let error = Settled::Plain(VtResult::Error("wrong key".into()));
+                out.extend(st.settle(sha, error, &self.fold));
+            } else if st.interrupted {
+                out.extend(st.settle(sha, Settled::Plain(VtResult::SkippedQuota), &self.fold));
+            } else {
+                let score = match st.flights.get(&sha) {
+                    Some(Flight::Waiting { score, .. }) => *score,
+                    _ => 0,
+                };
+                out.extend(self.dispatch(st, lookup, sha, score));
+            }
+        }
+        out
+    }
+
     /// Releases parked hashes whose token has returned; returns findings to report.
     fn release(&mut self, interrupted: bool) -> Vec<Finding> {
         let (Some(shared), Some(lookup)) = (&self.shared, &self.lookup) else {
             return Vec::new();
         };
         let mut st = lock(shared);
+        let mut out = self.release_held(&mut st, lookup);
         let now = st.now();
-        let decisions = if interrupted {
+        let decisions = if interrupted || st.interrupted {
             st.quota.settle_all()
         } else if st.wrong_key {
             st.quota
@@ -152,7 +208,6 @@ impl VtQuota {
         } else {
             st.quota.release_ready(now)
         };
-        let mut out = Vec::new();
         for d in decisions {
             match d {
                 QuotaDecision::Lookup(sha) => {

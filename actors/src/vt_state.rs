@@ -3,6 +3,9 @@
 //! run and every finding with that hash gets the same verdict), and the count of lookups in
 //! flight (the run ends when nothing is parked and nothing is in flight).
 //!
+//! It also holds the run-wide switches the two stages read: the key was rejected, the run was
+//! interrupted.
+//!
 //! It sits behind one mutex so that VtQuota's check-and-take is atomic and VtLookup can empty
 //! the bucket on a 429 without holding the address of the stage that feeds it.
 
@@ -48,6 +51,18 @@ pub struct VtShared {
     pub in_flight: usize,
     /// VirusTotal rejected the key: no more lookups this run.
     pub wrong_key: bool,
+    /// VirusTotal has accepted the key (answered a lookup): new hashes no longer wait for the
+    /// first answer.
+    pub key_checked: bool,
+    /// Hashes waiting for the first answer to the key before they ask the quota for a token
+    /// (their findings wait in [`Flight::Waiting`]).
+    pub held: Vec<Sha256>,
+    /// The run was interrupted (SIGINT/SIGTERM): parked findings are settled as skipped,
+    /// lookups not yet sent are skipped, failed ones are not retried.
+    pub interrupted: bool,
+    /// 429 `QuotaExceededError` answers per hash this run: a hash refused this often is
+    /// reported `skipped (quota)` instead of being parked again, so a 429 storm ends.
+    pub quota_refusals: HashMap<Sha256, u32>,
     /// The on-disk verdict cache (`--vtcache`; `None` with `--vtnocache` or when it cannot be
     /// opened).
     pub cache: Option<VtCache>,
@@ -89,9 +104,9 @@ impl VtShared {
         }
     }
 
-    /// Nothing parked and nothing in flight.
+    /// Nothing parked, held or in flight.
     pub fn settled(&self) -> bool {
-        self.quota.parked() == 0 && self.in_flight == 0
+        self.quota.parked() == 0 && self.held.is_empty() && self.in_flight == 0
     }
 
     /// Ends a flight with `settled`, returning its findings enriched and rescored.

@@ -9,7 +9,8 @@ use super::error::SettingsError;
 use super::secret::ApiKey;
 use super::values::{
     DEFAULT_DROPZONE_DELAY_SECS, DEFAULT_MAX_FILE_SIZE, DEFAULT_VTANALYSIS_TIMEOUT_SECS,
-    DEFAULT_VTPOLL_SECS, DEFAULT_VTWINDOW_SECS, INTENSE_MAX_FILE_SIZE, Settings,
+    DEFAULT_VTPOLL_SECS, DEFAULT_VTTIMEOUT_SECS, DEFAULT_VTWINDOW_SECS, INTENSE_MAX_FILE_SIZE,
+    Settings,
 };
 
 /// The highest score there is (spec §4): thresholds above it could never be reached.
@@ -102,6 +103,11 @@ impl Settings {
     /// Time between polls of an analysis.
     pub fn vt_poll(&self) -> Duration {
         seconds(self.vtpoll, DEFAULT_VTPOLL_SECS)
+    }
+
+    /// How long one VirusTotal request may take before it counts as failed.
+    pub fn vt_timeout(&self) -> Duration {
+        seconds(self.vttimeout, DEFAULT_VTTIMEOUT_SECS)
     }
 
     /// How long a verdict on a known file stays cached.
@@ -204,6 +210,7 @@ impl Settings {
         positive_seconds("vtwindow", self.vtwindow)?;
         positive_seconds("vtanalysis_timeout", self.vtanalysis_timeout)?;
         positive_seconds("vtpoll", self.vtpoll)?;
+        positive_seconds("vttimeout", self.vttimeout)?;
         if !(self.dropzone_delay.is_finite() && self.dropzone_delay >= 0.0) {
             return Err(invalid(
                 "dropzone_delay",

@@ -62,20 +62,24 @@ pub enum SettingsError {
         path: PathBuf,
     },
     /// A key that is neither a Ratatosk setting nor a known THOR key.
-    #[error("unknown key `{key}` in {origin}")]
+    #[error("unknown key `{key}` in {origin}{}", line_suffix(*line))]
     UnknownKey {
         /// The key as written.
         key: String,
         /// Where it was written.
         origin: Origin,
+        /// 1-based line of the key in a template, when it could be found.
+        line: Option<usize>,
     },
     /// A value of the wrong type or out of its type's range (`vtscore: abc`).
-    #[error("bad value for `{key}` in {origin}: {message}")]
+    #[error("bad value for `{key}` in {origin}{}: {message}", line_suffix(*line))]
     WrongType {
         /// The canonical key.
         key: String,
         /// Where the value came from.
         origin: Origin,
+        /// 1-based line of the key in a template, when it could be found.
+        line: Option<usize>,
         /// What was wrong (never the VirusTotal key).
         message: String,
     },
@@ -90,6 +94,18 @@ pub enum SettingsError {
     Invalid {
         /// The canonical key.
         key: &'static str,
+        /// Why, with the value when it is not secret.
+        message: String,
+    },
+    /// Like [`SettingsError::Invalid`], for a value a template set.
+    #[error("invalid value for `{key}` in {origin}{}: {message}", line_suffix(*line))]
+    InvalidIn {
+        /// The canonical key.
+        key: &'static str,
+        /// The template that set it.
+        origin: Origin,
+        /// 1-based line of the key in the template, when it could be found.
+        line: Option<usize>,
         /// Why, with the value when it is not secret.
         message: String,
     },
@@ -113,6 +129,11 @@ pub enum SettingsError {
         /// The serializer's message.
         message: String,
     },
+}
+
+/// Renders `:L` after a template's path when the line is known (`template scan.yml:3`).
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(":{l}")).unwrap_or_default()
 }
 
 /// Renders ` (line L, column C)` when known.

@@ -44,6 +44,7 @@ pub const KEYS: &[&str] = &[
     "vtanalysis_timeout",
     "vtpoll",
     "vtpark",
+    "vttimeout",
     "nolog",
     "logfile",
     "jsonfile",

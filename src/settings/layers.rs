@@ -82,6 +82,16 @@ pub struct SettingsLoader {
 struct Layer {
     origin: Origin,
     entries: Vec<(&'static str, ValueKind)>,
+    /// The line of each canonical key in a template (empty for other layers), for errors.
+    lines: Vec<(&'static str, usize)>,
+}
+
+impl Layer {
+    /// The template line `key` (canonical, or a config path such as `path[0]`) is on.
+    fn line_of(&self, key: &str) -> Option<usize> {
+        let top = key.split(['[', '.']).next().unwrap_or(key);
+        self.lines.iter().find(|(k, _)| *k == top).map(|&(_, l)| l)
+    }
 }
 
 impl Source for Layer {
@@ -150,6 +160,15 @@ impl SettingsLoader {
         let (flags, raw_paths) = flag_layer(&self.flags)?;
         check_layer(&builtin, Some(&flags))?;
 
+        // Who set each key, top layer last, to blame a template for a value validation rejects.
+        let setters: Vec<Setter> = layers
+            .iter()
+            .chain(std::iter::once(&flags))
+            .map(|l| {
+                let keys = l.entries.iter().map(|(k, _)| *k).collect();
+                (l.origin.clone(), keys, l.lines.clone())
+            })
+            .collect();
         let mut builder = Config::builder().add_source(builtin);
         for layer in layers {
             builder = builder.add_source(layer);
@@ -166,8 +185,34 @@ impl SettingsLoader {
         for (key, paths) in raw_paths {
             set_paths(&mut settings, key, paths);
         }
-        settings.validate()?;
+        settings
+            .validate()
+            .map_err(|e| blame_template(e, &setters))?;
         Ok(Loaded { settings, warnings })
+    }
+}
+
+/// A layer as far as blame goes: its origin, the keys it set, and their lines in a template.
+type Setter = (Origin, Vec<&'static str>, Vec<(&'static str, usize)>);
+
+/// A value validation rejects (`vtscore: 1000`), when the layer that set it is a template:
+/// the error names the template and the key's line.
+fn blame_template(err: SettingsError, setters: &[Setter]) -> SettingsError {
+    let SettingsError::Invalid { key, message } = err else {
+        return err;
+    };
+    let top = setters
+        .iter()
+        .rev()
+        .find(|(_, keys, _)| keys.contains(&key));
+    match top {
+        Some((origin @ Origin::Template(_), _, lines)) => SettingsError::InvalidIn {
+            key,
+            origin: origin.clone(),
+            line: lines.iter().find(|(k, _)| *k == key).map(|&(_, l)| l),
+            message,
+        },
+        _ => SettingsError::Invalid { key, message },
     }
 }
 
@@ -177,7 +222,7 @@ fn builtin_layer() -> Result<Layer, SettingsError> {
         serde_yaml::from_str(BUILTIN_YAML).map_err(|e| SettingsError::Merge {
             message: format!("built-in defaults: {e}"),
         })?;
-    mapping_layer(doc, Origin::Builtin, &mut Vec::new())
+    mapping_layer(doc, Origin::Builtin, &[], &mut Vec::new())
 }
 
 /// Reads, parses and classifies one template.
@@ -196,7 +241,25 @@ fn template_layer(
             column: e.location().map(|l| l.column()),
             message: yaml_message(&e),
         })?;
-    mapping_layer(doc, Origin::Template(path.to_owned()), warnings)
+    let lines = top_level_key_lines(&text);
+    mapping_layer(doc, Origin::Template(path.to_owned()), &lines, warnings)
+}
+
+/// The line of each top-level `key:` of a template as written (1-based), so that an error can
+/// name it. Best effort: keys in flow style (`{a: 1}`) or spread over several lines are not
+/// found, and the error then names the file alone.
+fn top_level_key_lines(text: &str) -> Vec<(String, usize)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            if line.starts_with([' ', '\t', '#', '-', '{', '[', '?']) || line.starts_with("...") {
+                return None;
+            }
+            let (key, _) = line.split_once(':')?;
+            let key = key.trim().trim_matches(['"', '\'']);
+            (!key.is_empty()).then(|| (key.to_owned(), i + 1))
+        })
+        .collect()
 }
 
 /// serde_yaml's message without its own " at line L column C" suffix (we add our own).
@@ -209,10 +272,12 @@ fn yaml_message(e: &serde_yaml::Error) -> String {
 }
 
 /// Turns a YAML document into a layer: every key classified, THOR-only keys dropped with a
-/// warning, unknown keys an error naming the origin.
+/// warning, unknown keys an error naming the origin (and the line, from `key_lines`: each key
+/// as written and its line).
 fn mapping_layer(
     doc: serde_yaml::Value,
     origin: Origin,
+    key_lines: &[(String, usize)],
     warnings: &mut Vec<SettingsWarning>,
 ) -> Result<Layer, SettingsError> {
     let mapping = match doc {
@@ -227,7 +292,9 @@ fn mapping_layer(
             });
         }
     };
+    let line_of = |key: &str| key_lines.iter().find(|(k, _)| k == key).map(|&(_, l)| l);
     let mut entries = Vec::new();
+    let mut lines = Vec::new();
     for (key, value) in mapping {
         let key = match key {
             serde_yaml::Value::String(s) => s,
@@ -237,15 +304,27 @@ fn mapping_layer(
                 .to_owned(),
         };
         match keys::classify(&key) {
-            KeyKind::Known(canonical) => entries.push((canonical, yaml_to_kind(value, &origin))),
+            KeyKind::Known(canonical) => {
+                if let Some(line) = line_of(&key) {
+                    lines.push((canonical, line));
+                }
+                entries.push((canonical, yaml_to_kind(value, &origin)));
+            }
             KeyKind::ThorOnly(_) => warnings.push(SettingsWarning::UnsupportedThorKey {
                 key,
                 origin: origin.clone(),
             }),
-            KeyKind::Unknown => return Err(SettingsError::UnknownKey { key, origin }),
+            KeyKind::Unknown => {
+                let line = line_of(&key);
+                return Err(SettingsError::UnknownKey { key, origin, line });
+            }
         }
     }
-    Ok(Layer { origin, entries })
+    Ok(Layer {
+        origin,
+        entries,
+        lines,
+    })
 }
 
 /// Converts a YAML value to the config crate's form.
@@ -339,6 +418,7 @@ fn env_layers(
         layers.push(Layer {
             origin,
             entries: vec![(key, kind)],
+            lines: Vec::new(),
         });
     }
     Ok(layers)
@@ -357,6 +437,7 @@ fn flag_layer(flags: &[(String, FlagValue)]) -> Result<(Layer, RawPaths), Settin
             return Err(SettingsError::UnknownKey {
                 key: key.clone(),
                 origin: Origin::CommandLine,
+                line: None,
             });
         };
         let kind = match value {
@@ -393,6 +474,7 @@ fn flag_layer(flags: &[(String, FlagValue)]) -> Result<(Layer, RawPaths), Settin
         Layer {
             origin: Origin::CommandLine,
             entries,
+            lines: Vec::new(),
         },
         raw,
     ))
@@ -425,16 +507,17 @@ fn check_layer(builtin: &Layer, layer: Option<&Layer>) -> Result<(), SettingsErr
     if let Some(layer) = layer {
         builder = builder.add_source(layer.clone());
     }
-    let origin = layer.map_or(&builtin.origin, |l| &l.origin);
+    let layer = layer.unwrap_or(builtin);
     builder
         .build()
         .and_then(Config::try_deserialize::<Settings>)
         .map(drop)
-        .map_err(|e| value_error(&e, origin))
+        .map_err(|e| value_error(&e, layer))
 }
 
-/// Turns a config crate error into one naming the key and where its value came from.
-fn value_error(e: &ConfigError, origin: &Origin) -> SettingsError {
+/// Turns a config crate error into one naming the key and where its value came from (the
+/// layer's origin, and the key's line in a template).
+fn value_error(e: &ConfigError, layer: &Layer) -> SettingsError {
     let (key, message) = match e {
         ConfigError::Type {
             key: Some(key),
@@ -462,8 +545,9 @@ fn value_error(e: &ConfigError, origin: &Origin) -> SettingsError {
         message
     };
     SettingsError::WrongType {
+        line: layer.line_of(&key),
         key,
-        origin: origin.clone(),
+        origin: layer.origin.clone(),
         message,
     }
 }

@@ -120,10 +120,13 @@ fn unknown_template_key_names_the_key_and_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let t = write_template(dir.path(), "scan.yml", "vtscore: 50\ncolour: blue\n");
     let err = SettingsLoader::new().template(&t).load().unwrap_err();
-    let text = err.to_string();
-    assert!(text.contains("`colour`"), "{text}");
-    assert!(text.contains(&t.display().to_string()), "{text}");
-    assert!(matches!(err, SettingsError::UnknownKey { ref key, .. } if key == "colour"));
+    assert_eq!(
+        err.to_string(),
+        format!("unknown key `colour` in template {}:2", t.display())
+    );
+    assert!(
+        matches!(err, SettingsError::UnknownKey { ref key, line: Some(2), .. } if key == "colour")
+    );
 }
 
 #[test]
@@ -151,13 +154,14 @@ fn thor_only_key_is_a_warning_not_an_error() {
 #[test]
 fn wrong_type_names_the_key_and_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let t = write_template(dir.path(), "bad.yml", "vtscore: abc\n");
+    let t = write_template(dir.path(), "bad.yml", "# scan template\nvtscore: abc\n");
     let err = SettingsLoader::new().template(&t).load().unwrap_err();
     let text = err.to_string();
     assert_eq!(
         text,
         format!(
-            "bad value for `vtscore` in template {}: found string \"abc\", expected an integer",
+            "bad value for `vtscore` in template {}:2: found string \"abc\", expected an \
+             integer",
             t.display()
         )
     );
@@ -172,14 +176,67 @@ fn bad_enum_value_names_the_key_and_the_file() {
         SettingsError::WrongType {
             key,
             origin,
+            line,
             message,
         } => {
             assert_eq!(key, "vtmode");
             assert_eq!(origin, Origin::Template(t));
+            assert_eq!(line, Some(1));
             assert_eq!(message, "expected one of: limited, full");
         }
         other => panic!("unexpected {other}"),
     }
+}
+
+#[test]
+fn wrong_type_names_the_line_of_the_key_as_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = write_template(
+        dir.path(),
+        "spelled.yml",
+        "intense: true\n\n# limits\nmax-file-size: -5\nthreads: 2\n",
+    );
+    let err = SettingsLoader::new().template(&t).load().unwrap_err();
+    assert!(
+        matches!(err, SettingsError::WrongType { ref key, line: Some(4), .. } if key == "max_file_size"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().starts_with(&format!(
+            "bad value for `max_file_size` in template {}:4: ",
+            t.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_value_validation_rejects_names_the_template_and_line_that_set_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = write_template(dir.path(), "first.yml", "vtscore: 1000\n");
+    let second = write_template(dir.path(), "second.yml", "threads: 2\nvtscore: 1001\n");
+    let err = SettingsLoader::new()
+        .template(&first)
+        .template(&second)
+        .load()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "invalid value for `vtscore` in template {}:2: scores run from 0 to 100 (got 1001)",
+            second.display()
+        )
+    );
+    // A flag on top takes the blame, as before.
+    let err = SettingsLoader::new()
+        .template(&first)
+        .flag("vtscore", FlagValue::UInt(101))
+        .load()
+        .unwrap_err();
+    assert!(
+        matches!(err, SettingsError::Invalid { key: "vtscore", .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -330,7 +387,14 @@ fn printed_settings_fed_back_as_a_template_are_rejected() {
     let printed = write_template(dir.path(), "printed.yml", &s.to_redacted_yaml().unwrap());
     let err = SettingsLoader::new().template(&printed).load().unwrap_err();
     assert!(
-        matches!(err, SettingsError::Invalid { key: "vtkey", .. }),
+        matches!(
+            err,
+            SettingsError::InvalidIn {
+                key: "vtkey",
+                line: Some(_),
+                ..
+            }
+        ),
         "{err}"
     );
 }

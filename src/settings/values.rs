@@ -41,6 +41,9 @@ pub const DEFAULT_VTCACHE_NOTFOUND_TTL_SECS: u64 = 12 * 3600;
 pub const DEFAULT_VTANALYSIS_TIMEOUT_SECS: f64 = 600.0;
 /// How often an analysis is polled: one request per poll, so not faster than the quota allows.
 pub const DEFAULT_VTPOLL_SECS: f64 = 15.0;
+/// Seconds one VirusTotal request may take before it counts as failed (and is retried): an
+/// answer usually comes in well under a second; 30 s leaves room for a slow proxy.
+pub const DEFAULT_VTTIMEOUT_SECS: f64 = 30.0;
 /// Parked findings kept with `--vtwaitforquota`: bounds memory (a finding is a few KiB) while
 /// holding a long scan's worth of lookups for a free key.
 pub const DEFAULT_VTPARK: usize = 10_000;
@@ -142,6 +145,8 @@ pub struct Settings {
     pub vtpoll: f64,
     /// `--vtpark`: parked findings kept with `--vtwaitforquota`.
     pub vtpark: usize,
+    /// `--vttimeout`: seconds one VirusTotal request may take before it counts as failed.
+    pub vttimeout: f64,
     /// `--nolog`: no text log even when `--logfile` is given.
     pub nolog: bool,
     /// `--logfile`: the text log.
@@ -240,6 +245,7 @@ impl Default for Settings {
             vtanalysis_timeout: DEFAULT_VTANALYSIS_TIMEOUT_SECS,
             vtpoll: DEFAULT_VTPOLL_SECS,
             vtpark: DEFAULT_VTPARK,
+            vttimeout: DEFAULT_VTTIMEOUT_SECS,
             nolog: false,
             logfile: None,
             jsonfile: None,

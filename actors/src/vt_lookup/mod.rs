@@ -1,8 +1,17 @@
-//! The VtLookup actor: asks VirusTotal about one hash at a time (serialised, as vt-api.md §7
-//! advises for small keys), folds the verdict into every finding with that hash and hands them
-//! to the Reporter. A 429 empties the token bucket; 5xx, timeouts and malformed answers are
-//! retried with backoff, each retry taking a token like any request; a 401 stops lookups for the
-//! run with one error line. No finding is lost because VirusTotal failed.
+//! The VtLookup actor: asks VirusTotal about the hashes VtQuota hands it, folds the verdict into
+//! every finding with that hash and hands them to the Reporter. A 429 empties the token bucket;
+//! 5xx, timeouts and malformed answers are retried with backoff, each retry taking a token like
+//! any request; a 401 stops lookups for the run with one error line. No finding is lost because
+//! VirusTotal failed.
+//!
+//! Each lookup is sent as soon as it arrives, not queued behind the one before: its token was
+//! taken when VtQuota sent it here, and the bucket counts the request at that moment. A queue
+//! would send it later (behind a retry's backoff, a slow answer, an upload), and several
+//! requests whose tokens were taken a window apart could then reach VirusTotal within one
+//! window, over the rate. The bucket, not a queue, bounds how many requests go out: at most
+//! `--vtrate` in any window, retries and polls included (vt-api.md §7 advises serialising to
+//! avoid bursts; the bucket already forbids them). Before the key is known to work, VtQuota
+//! sends one lookup at a time, so a wrong key costs one request.
 
 use std::time::{Duration, Instant};
 
@@ -85,7 +94,7 @@ impl Actor for VtLookup {
 }
 
 impl Handler<LookUp> for VtLookup {
-    type Result = AtomicResponse<Self, ()>;
+    type Result = ();
 
     fn handle(&mut self, msg: LookUp, ctx: &mut Context<Self>) -> Self::Result {
         let job = LookupJob {
@@ -97,7 +106,7 @@ impl Handler<LookUp> for VtLookup {
             client: self.client.clone(),
             me: ctx.address(),
         };
-        AtomicResponse::new(Box::pin(job.run().into_actor(self)))
+        ctx.spawn(job.run().into_actor(self));
     }
 }
 
@@ -116,13 +125,24 @@ impl LookupJob {
     async fn run(self) {
         let mut failures = 0u32;
         let findings = loop {
-            if lock(&self.shared).wrong_key {
+            let (wrong_key, interrupted) = {
+                let st = lock(&self.shared);
+                (st.wrong_key, st.interrupted)
+            };
+            if wrong_key {
                 break self.settle(Settled::Plain(VtResult::Error("wrong key".into())));
+            }
+            if interrupted && failures == 0 {
+                // Queued before the signal, never sent: reported like a parked finding.
+                break self.settle(Settled::Plain(VtResult::SkippedQuota));
             }
             let reply = self.request().await;
             if matches!(reply, VtReply::Found(_) | VtReply::NotFound) {
-                // A request the server counted and answered: the next 429 holds one window.
-                lock(&self.shared).quota.on_request_ok();
+                // A request the server counted and answered: the next 429 holds one window,
+                // and the key works (VtQuota stops holding new hashes for the first answer).
+                let mut st = lock(&self.shared);
+                st.quota.on_request_ok();
+                st.key_checked = true;
             }
             match reply {
                 VtReply::Found(v) => break self.settle(Settled::Verdict(v, VtResult::Found)),
@@ -142,7 +162,7 @@ impl LookupJob {
                         VtReply::Transient(r) => r.clone(),
                         _ => "too many requests".to_owned(),
                     };
-                    if !self.cfg.retry.should_retry(failures) {
+                    if !self.cfg.retry.should_retry(failures) || lock(&self.shared).interrupted {
                         break self.settle(Settled::Plain(VtResult::Error(reason)));
                     }
                     actix_rt::time::sleep(self.cfg.retry.backoff(failures)).await;
@@ -242,7 +262,7 @@ impl LookupJob {
         loop {
             let wait = {
                 let mut st = lock(&self.shared);
-                if st.wrong_key {
+                if st.wrong_key || st.interrupted {
                     return false;
                 }
                 let now = st.now();
@@ -262,11 +282,25 @@ impl LookupJob {
     }
 
     /// A 429: empty the bucket, then offer the hash to the quota again (parked in wait mode,
-    /// skipped otherwise).
+    /// skipped otherwise). A hash refused [`RetryPolicy::max_attempts`] times, or refused
+    /// after the run was interrupted, is reported `skipped (quota)`: a 429 storm (a key spent
+    /// elsewhere for the day) ends instead of parking the same hashes for ever.
     fn requeue_after_429(&self) -> Vec<Finding> {
         let mut st = lock(&self.shared);
         let now = st.now();
         st.quota.on_quota_exceeded(now);
+        let refusals = {
+            let n = st.quota_refusals.entry(self.sha).or_insert(0);
+            *n += 1;
+            *n
+        };
+        if refusals >= self.cfg.retry.max_attempts.max(1) || st.interrupted {
+            tracing::debug!(
+                "VirusTotal refused {} for quota {refusals} times: reported without a verdict",
+                self.sha
+            );
+            return st.settle(self.sha, Settled::Plain(VtResult::SkippedQuota), &self.fold);
+        }
         let score = match st.flights.get(&self.sha) {
             Some(Flight::Waiting { score, .. }) => *score,
             _ => 0,

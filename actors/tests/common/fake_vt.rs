@@ -182,6 +182,8 @@ struct State {
     always: Option<Fault>,
     requests: Vec<RecordedRequest>,
     uploads: uploads::UploadState,
+    /// After this many requests, accept this key instead ([`FakeVt::change_key_after`]).
+    rekey: Option<(usize, String)>,
 }
 
 /// The running fake. Stops accepting on drop.
@@ -204,6 +206,7 @@ impl FakeVt {
             always: None,
             requests: Vec::new(),
             uploads: uploads::UploadState::new(addr),
+            rekey: None,
         }));
         let shutdown = Arc::new(AtomicBool::new(false));
         let acceptor = {
@@ -258,6 +261,13 @@ impl FakeVt {
     /// Answers every request with `fault` once the queue is empty (`None` stops it).
     pub fn set_always(&self, fault: Option<Fault>) {
         self.lock().always = fault;
+    }
+
+    /// Accepts `key` instead of the configured one from the request after the first `n` on
+    /// (a key revoked or rotated mid-run): later requests with the old key get 401
+    /// `WrongCredentialsError`.
+    pub fn change_key_after(&self, n: usize, key: &str) {
+        self.lock().rekey = Some((n, key.to_owned()));
     }
 
     /// Every request so far, in arrival order.
@@ -562,6 +572,14 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn answer(request: &Request, state: &Mutex<State>) -> Option<Response> {
     let now = Instant::now();
     let mut guard = state.lock().unwrap_or_else(|e| e.into_inner());
+    if guard
+        .rekey
+        .as_ref()
+        .is_some_and(|(after, _)| guard.requests.len() >= *after)
+        && let Some((_, key)) = guard.rekey.take()
+    {
+        guard.config.key = key;
+    }
     let key = request.header("x-apikey");
     let key_ok = key == Some(guard.config.key.as_str());
     // An upload URL is its own credential. It, and every request with the key except the
