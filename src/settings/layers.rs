@@ -201,18 +201,38 @@ fn blame_template(err: SettingsError, setters: &[Setter]) -> SettingsError {
     let SettingsError::Invalid { key, message } = err else {
         return err;
     };
+    let related = related_keys(key);
     let top = setters
         .iter()
         .rev()
-        .find(|(_, keys, _)| keys.contains(&key));
+        .find(|(_, keys, _)| keys.iter().any(|k| related.contains(k)));
     match top {
         Some((origin @ Origin::Template(_), _, lines)) => SettingsError::InvalidIn {
             key,
             origin: origin.clone(),
-            line: lines.iter().find(|(k, _)| *k == key).map(|&(_, l)| l),
+            line: related
+                .iter()
+                .find_map(|r| lines.iter().find(|(k, _)| k == r).map(|&(_, l)| l)),
             message,
         },
         _ => SettingsError::Invalid { key, message },
+    }
+}
+
+/// The keys whose values together make `key` invalid (validation blames one key for a rule
+/// over several: thresholds that must rise, TLS files that go together, modes that exclude
+/// each other); the key itself first.
+fn related_keys(key: &'static str) -> Vec<&'static str> {
+    let group: &[&'static str] = match key {
+        "warning" => &["warning", "notice", "alert"],
+        "server_cert" => &["server_cert", "server_key"],
+        "dropzone" => &["dropzone", "thunderstorm", "path"],
+        _ => &[],
+    };
+    if group.is_empty() {
+        vec![key]
+    } else {
+        group.to_vec()
     }
 }
 

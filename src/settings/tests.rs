@@ -240,6 +240,36 @@ fn a_value_validation_rejects_names_the_template_and_line_that_set_it() {
 }
 
 #[test]
+fn a_rule_over_several_keys_names_the_template_that_set_one_of_them() {
+    // Found by tests/fuzz_parsers.rs: `server_key` alone is blamed on `server_cert`, which no
+    // template set.
+    let dir = tempfile::tempdir().unwrap();
+    let t = write_template(dir.path(), "tls.yml", "threads: 2\nserver_key: 0\n");
+    let err = SettingsLoader::new().template(&t).load().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "invalid value for `server_cert` in template {}:2: --server-cert and --server-key \
+             go together (TLS needs both)",
+            t.display()
+        )
+    );
+    let t = write_template(dir.path(), "levels.yml", "alert: 50\n");
+    let err = SettingsLoader::new().template(&t).load().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SettingsError::InvalidIn {
+                key: "warning",
+                line: Some(1),
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn bad_yaml_names_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let t = write_template(dir.path(), "broken.yml", "vtscore: 50\npath: [a, b\n");
