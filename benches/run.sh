@@ -32,7 +32,7 @@
 set -euo pipefail
 
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-  sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
   exit 0
 fi
 SCALE=${1:-10}
@@ -104,6 +104,7 @@ meta() { printf '%s\t%s\n' "$1" "$2" >>"$META"; }
 : >"$META"
 meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 meta host "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+meta load_before "$(cut -d' ' -f1 /proc/loadavg)"
 meta scale "$SCALE"
 meta reps "$REPS"
 meta corpus_files "$CORPUS_FILES"
@@ -271,6 +272,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 # ------------------------------------------------------------------ report
+meta load_after "$(cut -d' ' -f1 /proc/loadavg)"
 OUT=$BENCH_DIR/results-$(date +%Y%m%d-%H%M%S).md
 python3 "$HERE/report.py" table "$RAW" "$META" "$OUT"
 say "raw figures: $RAW"

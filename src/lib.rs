@@ -8,7 +8,8 @@
 //! - [`model`]: shared vocabulary (file jobs, digests, reasons, findings, skip reasons, VT results).
 //! - [`settings`]: every setting, layered with the config crate (defaults → templates → env →
 //!   flags), validated.
-//! - [`walk`]: candidate enumeration over jwalk and the filters (excludes, size, lookback, type).
+//! - [`walk`]: candidate enumeration (an openat/statx walker) and the filters (excludes, size,
+//!   lookback, type).
 //! - [`read`]: reading a file once, into a reused buffer or a memory map.
 //! - [`hash`]: MD5, SHA1 and SHA256 in one pass.
 //! - [`signatures`]: rule loading and the compile cache, IOC parsers, externals, magic table,
@@ -24,6 +25,7 @@ pub mod hash;
 pub mod model;
 pub mod quota;
 pub mod read;
+mod regex_list;
 pub mod report;
 pub mod score;
 pub mod settings;

@@ -422,6 +422,10 @@ pub struct VtEnrichment {
     /// History, only with `--vtverbose`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<VtHistory>,
+    /// Served from the on-disk verdict cache: no request was made (a known file's `result`
+    /// is then `cached`; an unknown one keeps `not found`). Written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cached: bool,
 }
 
 impl VtEnrichment {
@@ -433,6 +437,7 @@ impl VtEnrichment {
             total_verdicts: None,
             permalink: None,
             history: None,
+            cached: false,
         }
     }
 }

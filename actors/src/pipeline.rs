@@ -288,6 +288,7 @@ fn start_vt(
         interrupted: false,
         quota_refusals: HashMap::new(),
         cache,
+        full,
         clock: Arc::new(SystemClock),
     }));
     let cfg = LookupConfig {

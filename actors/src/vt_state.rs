@@ -25,6 +25,8 @@ pub enum Settled {
     Verdict(VtVerdict, VtResult),
     /// No verdict (`not found`, `error (…)`).
     Plain(VtResult),
+    /// "Not found", answered from the on-disk cache (no request made).
+    CachedNotFound,
 }
 
 /// One distinct hash's lookup.
@@ -66,6 +68,8 @@ pub struct VtShared {
     /// The on-disk verdict cache (`--vtcache`; `None` with `--vtnocache` or when it cannot be
     /// opened).
     pub cache: Option<VtCache>,
+    /// `--vtmode full`: unknown samples are uploaded, so a cached "not found" is a miss.
+    pub full: bool,
     /// Time source.
     pub clock: Arc<dyn Clock>,
 }
@@ -77,14 +81,17 @@ impl VtShared {
     }
 
     /// A verdict from the on-disk cache: a known file comes back `cached`, an unknown one
-    /// `not found`; no request, no token.
+    /// `not found` (marked cached); no request, no token. In full mode a cached "not found"
+    /// is a miss: the sample is to be uploaded.
     pub fn cached(&mut self, sha: &Sha256) -> Option<Settled> {
+        let full = self.full;
         let now = self.now().wall;
         let hit = self.cache.as_mut()?.get(sha, now)?;
-        Some(match hit.verdict {
-            Some(v) => Settled::Verdict(v, VtResult::Cached),
-            None => Settled::Plain(VtResult::NotFound),
-        })
+        match hit.verdict {
+            Some(v) => Some(Settled::Verdict(v, VtResult::Cached)),
+            None if full => None,
+            None => Some(Settled::CachedNotFound),
+        }
     }
 
     /// Stores a lookup's answer in the on-disk cache (verdicts and "not found" only).
@@ -167,6 +174,12 @@ impl Fold {
             }
             Settled::Plain(result) => {
                 f.virustotal = Some(VtEnrichment::without_verdict(result.clone()));
+            }
+            Settled::CachedNotFound => {
+                f.virustotal = Some(VtEnrichment {
+                    cached: true,
+                    ..VtEnrichment::without_verdict(VtResult::NotFound)
+                });
             }
         }
     }

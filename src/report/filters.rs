@@ -76,20 +76,12 @@ impl FpFilters {
 
     /// Parses filter text; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<Self, FpFilterError> {
-        let mut patterns = Vec::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            // Compile alone first, so the error names the line.
-            regex::Regex::new(line).map_err(|e| FpFilterError::BadRegex {
+        let patterns =
+            crate::regex_list::patterns(text, |line, message| FpFilterError::BadRegex {
                 path: origin.to_path_buf(),
-                line: i + 1,
-                message: e.to_string(),
+                line,
+                message,
             })?;
-            patterns.push(line);
-        }
         let set = RegexSet::new(&patterns).map_err(|e| FpFilterError::TooLarge {
             path: origin.to_path_buf(),
             message: e.to_string(),

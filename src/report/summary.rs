@@ -80,6 +80,11 @@ pub const WRONG_KEY_REASON: &str = "wrong key";
 impl VtCounters {
     /// Counts one enrichment.
     pub fn record(&mut self, vt: &VtEnrichment) {
+        if vt.cached {
+            // Answered from the verdict cache: no request, not a lookup.
+            self.cached += 1;
+            return;
+        }
         match &vt.result {
             VtResult::Found => {
                 self.looked_up += 1;

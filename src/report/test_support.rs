@@ -98,6 +98,7 @@ pub fn finding_with_two_reasons() -> Finding {
                 "https://www.virustotal.com/gui/file/{EICAR_SHA256}"
             )),
             history: None,
+            cached: false,
         }),
     }
 }

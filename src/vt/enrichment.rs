@@ -17,6 +17,7 @@ pub fn enrichment(
     verbose: bool,
 ) -> VtEnrichment {
     VtEnrichment {
+        cached: result == VtResult::Cached,
         result,
         positive_verdicts: Some(verdict.positives),
         total_verdicts: Some(verdict.total),
@@ -84,6 +85,7 @@ mod tests {
             serde_json::to_value(&verbose).unwrap(),
             serde_json::json!({
                 "result": "cached",
+                "cached": true,
                 "positive_verdicts": 25,
                 "total_verdicts": 72,
                 "permalink": format!("https://www.virustotal.com/gui/file/{HASH}"),

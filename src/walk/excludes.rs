@@ -38,19 +38,11 @@ pub enum WalkError {
 impl Excludes {
     /// Parses an excludes file's text: one regex per line, blank and `#` lines ignored.
     pub fn parse(path: &Path, text: &str) -> Result<Self, WalkError> {
-        let mut patterns = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            regex::Regex::new(line).map_err(|e| WalkError::BadRegex {
-                path: path.to_path_buf(),
-                line: i + 1,
-                message: e.to_string(),
-            })?;
-            patterns.push(line.to_string());
-        }
+        let patterns = crate::regex_list::patterns(text, |line, message| WalkError::BadRegex {
+            path: path.to_path_buf(),
+            line,
+            message,
+        })?;
         Self::from_patterns(path, &patterns)
     }
 
@@ -63,7 +55,7 @@ impl Excludes {
         Self::parse(path, &text)
     }
 
-    fn from_patterns(path: &Path, patterns: &[String]) -> Result<Self, WalkError> {
+    fn from_patterns(path: &Path, patterns: &[&str]) -> Result<Self, WalkError> {
         if patterns.is_empty() {
             return Ok(Excludes::default());
         }

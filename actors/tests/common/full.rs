@@ -231,13 +231,18 @@ pub fn assert_vt_counters(run: &Run, expected: &[(&str, u64)]) {
 pub const TOTAL_ENGINES: u32 = 72;
 
 /// The `virustotal` block of a finding with a verdict of `positives` of [`TOTAL_ENGINES`].
+/// A verdict served from the verdict cache (`result` `cached`) also carries `"cached": true`.
 pub fn verdict_block(result: &str, sha256: &str, positives: u32) -> Value {
-    serde_json::json!({
+    let mut block = serde_json::json!({
         "result": result,
         "positive_verdicts": positives,
         "total_verdicts": TOTAL_ENGINES,
         "permalink": tree::permalink(sha256)
-    })
+    });
+    if result == "cached" {
+        block["cached"] = Value::Bool(true);
+    }
+    block
 }
 
 /// The `virustotal` block of a finding without a verdict.
