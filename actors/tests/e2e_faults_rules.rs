@@ -148,7 +148,6 @@ fn broken_rule_files_are_named_with_their_line_and_the_rest_load() {
 }
 
 #[test]
-#[ignore = "needs an empty-rule-file diagnostic in src/signatures/compile.rs (issue 5 item 10)"]
 fn an_empty_rule_file_is_named_with_a_warning() {
     let ws = Workspace::new();
     let sigs = signature_folder(&ws, &[("good.yar", GOOD_RULE), ("empty.yar", "\n")]);

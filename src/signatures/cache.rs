@@ -28,7 +28,7 @@ use super::sources::RuleSource;
 pub(crate) const YARA_X_VERSION: &str = "1.22.1";
 
 /// First bytes of a cache file; the trailing digit is this file format's version.
-const MAGIC: &[u8; 16] = b"RATATOSK-RULES-1";
+const MAGIC: &[u8; 16] = b"RATATOSK-RULES-2";
 
 /// Rule sets kept in the cache folder (the newest ones): enough for a few signature setups
 /// used side by side, bounded because signature-base's compiled rules take tens of MB.

@@ -32,6 +32,8 @@ pub(crate) struct CompileReport {
     pub errors: Vec<Diagnostic>,
     /// Compiler warnings.
     pub warnings: Vec<Diagnostic>,
+    /// Problems worth telling the user that are not compile errors (an empty rule file).
+    pub notices: Vec<Diagnostic>,
 }
 
 /// Compiles every source, each in its own namespace.
@@ -48,6 +50,16 @@ pub(crate) fn compile(sources: &[RuleSource]) -> (Rules, CompileReport) {
         }
     }
     for source in sources {
+        if source.text.iter().all(u8::is_ascii_whitespace) {
+            report.notices.push(Diagnostic {
+                severity: Severity::Warning,
+                code: None,
+                file: source.path.clone(),
+                line: Some(1),
+                message: "empty rule file: no rules loaded from it".to_owned(),
+            });
+            continue;
+        }
         compiler.new_namespace(&source.namespace);
         let errors_before = compiler.errors().len();
         let warnings_before = compiler.warnings().len();

@@ -61,6 +61,8 @@ pub struct FilenameIocBuilder {
     cross_platform: bool,
     regexes: Vec<String>,
     entries: Vec<FilenameIoc>,
+    /// File and line of each entry, to name a pattern the set cannot hold.
+    lines: Vec<(std::path::PathBuf, usize)>,
 }
 
 impl FilenameIocBuilder {
@@ -70,6 +72,7 @@ impl FilenameIocBuilder {
             cross_platform,
             regexes: Vec::new(),
             entries: Vec::new(),
+            lines: Vec::new(),
         }
     }
 
@@ -88,6 +91,7 @@ impl FilenameIocBuilder {
                     ioc.origin = origin;
                     self.regexes.push(regex);
                     self.entries.push(ioc);
+                    self.lines.push((file.to_path_buf(), line.number));
                 }
                 Err(message) => diagnostics.push(Diagnostic::ioc_warning(
                     file.to_path_buf(),
@@ -101,16 +105,18 @@ impl FilenameIocBuilder {
     /// Builds the set. Should the combined set not compile (it does with every individually
     /// valid pattern, unless a size limit is hit), an error diagnostic is added and the set
     /// is empty.
-    pub fn build(self, diagnostics: &mut Vec<Diagnostic>) -> FilenameIocSet {
+    pub fn build(mut self, diagnostics: &mut Vec<Diagnostic>) -> FilenameIocSet {
         if self.entries.is_empty() {
             return FilenameIocSet::default();
         }
-        match RegexSetBuilder::new(&self.regexes)
-            .unicode(false)
-            .size_limit(SET_SIZE_LIMIT)
-            .dfa_size_limit(SET_DFA_SIZE_LIMIT)
-            .build()
-        {
+        let mut built = build_set(&self.regexes);
+        if built.is_err() {
+            // Only the syntax was checked per line; a pattern too large to compile alone is
+            // dropped with its line, and the rest still load.
+            self.drop_oversized(diagnostics);
+            built = build_set(&self.regexes);
+        }
+        match built {
             Ok(set) => FilenameIocSet {
                 set,
                 entries: self.entries,
@@ -126,6 +132,36 @@ impl FilenameIocBuilder {
                 FilenameIocSet::default()
             }
         }
+    }
+
+    /// Drops every pattern that does not compile on its own within the `regex` crate's default
+    /// size limit, with a warning naming its file and line.
+    fn drop_oversized(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut keep = Vec::with_capacity(self.regexes.len());
+        for (i, regex) in self.regexes.iter().enumerate() {
+            let alone = RegexBuilder::new(regex)
+                .unicode(false)
+                .size_limit(FP_SIZE_LIMIT)
+                .build();
+            if let Err(err) = &alone {
+                let (file, line) = self.lines[i].clone();
+                diagnostics.push(Diagnostic::ioc_warning(
+                    file,
+                    line,
+                    format!("regex `{}` is too large: {err}", self.entries[i].pattern),
+                ));
+            }
+            keep.push(alone.is_ok());
+        }
+        let mut flags = keep.iter();
+        self.regexes
+            .retain(|_| flags.next().copied().unwrap_or(false));
+        let mut flags = keep.iter();
+        self.entries
+            .retain(|_| flags.next().copied().unwrap_or(false));
+        let mut flags = keep.iter();
+        self.lines
+            .retain(|_| flags.next().copied().unwrap_or(false));
     }
 
     /// Parses `REGEX;SCORE[;FP_REGEX]` into the regex to put in the set and the entry.
@@ -189,6 +225,15 @@ impl FilenameIocBuilder {
             rewritten
         }
     }
+}
+
+/// The one-pass set of all patterns, with the raised limits.
+fn build_set(regexes: &[String]) -> Result<RegexSet, regex::Error> {
+    RegexSetBuilder::new(regexes)
+        .unicode(false)
+        .size_limit(SET_SIZE_LIMIT)
+        .dfa_size_limit(SET_DFA_SIZE_LIMIT)
+        .build()
 }
 
 /// Validates a pattern's syntax without compiling it (the set compiles them all at once).

@@ -143,6 +143,7 @@ impl SignatureSet {
         );
 
         let mut diagnostics = std::mem::take(&mut sources.diagnostics);
+        diagnostics.extend(report.notices.iter().cloned());
         diagnostics.extend(report.errors.iter().cloned());
         if options.strict
             && let Some(first) = report.errors.first()
