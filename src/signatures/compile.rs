@@ -36,8 +36,29 @@ pub(crate) struct CompileReport {
     pub notices: Vec<Diagnostic>,
 }
 
-/// Compiles every source, each in its own namespace.
+/// Compiles every source, each in its own namespace. A file with an error loads none of its
+/// rules: yara-x keeps the rules of a failed source that compiled on their own (a file whose
+/// `import` fails would still load its other rules), so when any file fails, everything is
+/// compiled once more without the failed files. Rule sets without errors compile once.
 pub(crate) fn compile(sources: &[RuleSource]) -> (Rules, CompileReport) {
+    let (rules, report, failed) = compile_skipping(sources, &[]);
+    if failed.is_empty() {
+        return (rules, report);
+    }
+    let (rules, second, _) = compile_skipping(sources, &failed);
+    (
+        rules,
+        CompileReport {
+            warnings: second.warnings,
+            ..report
+        },
+    )
+}
+
+/// One compile of `sources` without those at the indexes in `skip`; also the indexes of the
+/// sources that had errors.
+fn compile_skipping(sources: &[RuleSource], skip: &[usize]) -> (Rules, CompileReport, Vec<usize>) {
+    let mut failed = Vec::new();
     let mut compiler = Compiler::new();
     let mut report = CompileReport {
         rule_files: sources.len(),
@@ -49,7 +70,10 @@ pub(crate) fn compile(sources: &[RuleSource]) -> (Rules, CompileReport) {
             tracing::error!("cannot define external `{name}`: {err}");
         }
     }
-    for source in sources {
+    for (index, source) in sources.iter().enumerate() {
+        if skip.contains(&index) {
+            continue;
+        }
         if source.text.iter().all(u8::is_ascii_whitespace) {
             report.notices.push(Diagnostic {
                 severity: Severity::Warning,
@@ -67,6 +91,9 @@ pub(crate) fn compile(sources: &[RuleSource]) -> (Rules, CompileReport) {
             .with_origin(source.path.to_string_lossy().into_owned());
         // The error is also in `compiler.errors()`, read below with any others.
         let _ = compiler.add_source(code);
+        if compiler.errors().len() > errors_before {
+            failed.push(index);
+        }
         for err in &compiler.errors()[errors_before..] {
             let offset = err.labels().next().map(|l| l.span().start());
             report.errors.push(Diagnostic {
@@ -88,7 +115,7 @@ pub(crate) fn compile(sources: &[RuleSource]) -> (Rules, CompileReport) {
             });
         }
     }
-    (compiler.build(), report)
+    (compiler.build(), report, failed)
 }
 
 /// 1-based line of a byte offset.
@@ -142,6 +169,23 @@ mod tests {
         assert!(names.contains(&("external0:yara/good.yar", "Good")));
         assert!(names.contains(&("external0:yara/same_name.yar", "Good")));
         assert!(!names.iter().any(|(_, n)| *n == "Bad2"));
+    }
+
+    #[test]
+    fn a_file_with_an_error_loads_none_of_its_rules() {
+        let sources = [
+            source(
+                "broken.yar",
+                "import \"nonexistent\"\nrule Broken_Always { condition: true }\n",
+            ),
+            source("good.yar", "rule Good_Always { condition: true }\n"),
+        ];
+        let (rules, report) = compile(&sources);
+        assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+        let mut scanner = yara_x::Scanner::new(&rules);
+        let results = scanner.scan(b"anything").unwrap();
+        let names: Vec<&str> = results.matching_rules().map(|r| r.identifier()).collect();
+        assert_eq!(names, ["Good_Always"]);
     }
 
     #[test]
