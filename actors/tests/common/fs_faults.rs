@@ -9,7 +9,6 @@
 
 use std::ffi::CString;
 use std::fs;
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,25 +17,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::Run;
+pub use crate::common::assert_balanced;
+use crate::common::{Run, drain, read_events};
 
 /// A watched run taking longer than this is a hang.
 const WATCHED_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// Asserts that every entry is in exactly one bucket: `seen = scanned + skipped + errors`, and
-/// the per-reason skips add up to `skipped_total`. Returns the summary.
-pub fn assert_balanced(run: &Run) -> &Value {
-    let s = run.summary();
-    let n = |v: &Value| v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"));
-    assert_eq!(
-        n(&s["seen"]),
-        n(&s["scanned"]) + n(&s["skipped_total"]) + n(&s["errors"]),
-        "seen = scanned + skipped + errors: {s:#}"
-    );
-    let by_reason: u64 = s["skipped"].as_object().unwrap().values().map(n).sum();
-    assert_eq!(by_reason, n(&s["skipped_total"]), "{s:#}");
-    s
-}
 
 /// The summary's count of `skipped` for `reason` (0 when absent).
 pub fn skipped(s: &Value, reason: &str) -> u64 {
@@ -142,13 +127,7 @@ pub fn run_watched(
     let Some(status) = status else {
         panic!("ratatosk did not finish within {WATCHED_TIMEOUT:?}\n{stdout}\n{stderr}");
     };
-    let events = jsonl.filter(|p| p.exists()).map(|p| {
-        fs::read_to_string(&p)
-            .unwrap()
-            .lines()
-            .map(|line| serde_json::from_str::<Value>(line).unwrap())
-            .collect()
-    });
+    let events = read_events(jsonl);
     (
         Run {
             code: status.code(),
@@ -186,14 +165,6 @@ pub fn cpu_ticks(pid: u32) -> Option<u64> {
     let fields: Vec<&str> = rest.split(' ').collect();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-}
-
-fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
 }
 
 /// Creates `levels` nested folders named `name` below `root`, each made relative to the one

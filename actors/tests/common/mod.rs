@@ -253,16 +253,7 @@ pub fn run(mut cmd: Command, jsonl: Option<PathBuf>) -> Run {
             "ratatosk did not finish within {RUN_TIMEOUT:?}\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}"
         );
     };
-    let events = jsonl.filter(|p| p.exists()).map(|p| {
-        fs::read_to_string(&p)
-            .unwrap()
-            .lines()
-            .map(|line| {
-                serde_json::from_str::<Value>(line)
-                    .unwrap_or_else(|e| panic!("JSONL line is not JSON ({e}): {line}"))
-            })
-            .collect()
-    });
+    let events = read_events(jsonl);
     Run {
         code: status.code(),
         stdout,
@@ -272,8 +263,37 @@ pub fn run(mut cmd: Command, jsonl: Option<PathBuf>) -> Run {
     }
 }
 
+/// The JSONL log at `jsonl`, if it exists; every line must be one JSON object.
+pub fn read_events(jsonl: Option<PathBuf>) -> Option<Vec<Value>> {
+    jsonl.filter(|p| p.exists()).map(|p| {
+        fs::read_to_string(&p)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<Value>(line)
+                    .unwrap_or_else(|e| panic!("JSONL line is not JSON ({e}): {line}"))
+            })
+            .collect()
+    })
+}
+
+/// Asserts that every entry is in exactly one bucket: `seen = scanned + skipped + errors`, and
+/// the per-reason skips add up to `skipped_total`. Returns the summary.
+pub fn assert_balanced(run: &Run) -> &Value {
+    let s = run.summary();
+    let n = |v: &Value| v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"));
+    assert_eq!(
+        n(&s["seen"]),
+        n(&s["scanned"]) + n(&s["skipped_total"]) + n(&s["errors"]),
+        "seen = scanned + skipped + errors: {s:#}"
+    );
+    let by_reason: u64 = s["skipped"].as_object().unwrap().values().map(n).sum();
+    assert_eq!(by_reason, n(&s["skipped_total"]), "{s:#}");
+    s
+}
+
 /// Reads a pipe to its end on a thread of its own (so a full pipe never blocks the child).
-fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
+pub fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<String> {
     thread::spawn(move || {
         let mut bytes = Vec::new();
         let _ = pipe.read_to_end(&mut bytes);
