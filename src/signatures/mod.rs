@@ -124,27 +124,43 @@ impl SignatureSet {
             folders.push(dir.clone());
         }
 
-        let rules_use_md5 = sources
-            .rules
-            .iter()
-            .any(|s| md5_usage::uses_md5_external(&s.text));
-        let started = std::time::Instant::now();
-        let (rules, report, from_cache, cache_file) =
-            compile_or_load(&sources.rules, options.cache_dir.as_deref());
-        tracing::debug!(
-            "{} rule files {} in {:.2?}",
-            report.rule_files,
-            if from_cache {
-                "loaded from the cache"
-            } else {
-                "compiled"
-            },
-            started.elapsed()
-        );
+        // The IOC lists (parsing, the filename `RegexSet`) and the rules (compiled, or taken
+        // from the cache) do not depend on each other: load them side by side. With the full
+        // signature-base the IOC side costs about as long as a warm rules load.
+        let (compiled, iocs) = std::thread::scope(|scope| {
+            let iocs = scope.spawn(|| IocLists::load(&sources, options.cross_platform));
+            let started = std::time::Instant::now();
+            let compiled = compile_or_load(&sources.rules, options.cache_dir.as_deref());
+            tracing::debug!(
+                "{} rule files {} in {:.2?}",
+                compiled.1.rule_files,
+                if compiled.2 {
+                    "loaded from the cache"
+                } else {
+                    "compiled"
+                },
+                started.elapsed()
+            );
+            let iocs = iocs
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (compiled, iocs)
+        });
+        let (rules, report, from_cache, cache_file) = compiled;
+        let IocLists {
+            hash_iocs,
+            trusted,
+            filename_iocs,
+            c2,
+            warnings: ioc_warnings,
+            diagnostics: ioc_diagnostics,
+            rules_use_md5,
+        } = iocs;
 
         let mut diagnostics = std::mem::take(&mut sources.diagnostics);
         diagnostics.extend(report.notices.iter().cloned());
         diagnostics.extend(report.errors.iter().cloned());
+        diagnostics.extend(ioc_diagnostics);
         if options.strict
             && let Some(first) = report.errors.first()
         {
@@ -153,41 +169,6 @@ impl SignatureSet {
                 count: report.errors.len(),
             });
         }
-
-        let mut ioc_warnings = Vec::new();
-        let mut hash_iocs = HashIocSet::default();
-        let mut trusted = HashIocSet::default();
-        let mut filename_builder = FilenameIocBuilder::new(options.cross_platform);
-        let mut c2 = Vec::new();
-        for ioc in &sources.iocs {
-            match ioc.kind {
-                IocKind::Hash => {
-                    hash_iocs.add_file(&ioc.path, &ioc.text, ioc.origin, &mut ioc_warnings);
-                }
-                IocKind::Trusted => {
-                    trusted.add_file(&ioc.path, &ioc.text, ioc.origin, &mut ioc_warnings);
-                }
-                IocKind::Filename => {
-                    filename_builder.add_file(&ioc.path, &ioc.text, ioc.origin, &mut ioc_warnings);
-                }
-                IocKind::C2 => {
-                    c2_iocs::parse_file(
-                        &ioc.path,
-                        &ioc.text,
-                        ioc.origin,
-                        &mut c2,
-                        &mut ioc_warnings,
-                    );
-                }
-            }
-        }
-        let started = std::time::Instant::now();
-        let filename_iocs = filename_builder.build(&mut diagnostics);
-        tracing::debug!(
-            "{} filename IOCs compiled in {:.2?}",
-            filename_iocs.len(),
-            started.elapsed()
-        );
 
         let counts = SignatureCounts {
             rules: rules.iter().len(),
@@ -310,6 +291,68 @@ impl SignatureSet {
     /// The C2 IOCs (for the process check's network connections).
     pub fn c2_iocs(&self) -> &[C2Ioc] {
         &self.c2_iocs
+    }
+}
+
+/// The IOC lists of one load, and what else is read off the sources besides compiling them.
+struct IocLists {
+    hash_iocs: HashIocSet,
+    trusted: HashIocSet,
+    filename_iocs: FilenameIocSet,
+    c2: Vec<C2Ioc>,
+    /// Malformed IOC lines (counted apart in the banner).
+    warnings: Vec<Diagnostic>,
+    /// Problems building the filename IOC set.
+    diagnostics: Vec<Diagnostic>,
+    rules_use_md5: bool,
+}
+
+impl IocLists {
+    /// Parses every IOC file of `sources` and builds the filename IOC set.
+    fn load(sources: &Sources, cross_platform: bool) -> IocLists {
+        let rules_use_md5 = sources
+            .rules
+            .iter()
+            .any(|s| md5_usage::uses_md5_external(&s.text));
+        let mut warnings = Vec::new();
+        let mut hash_iocs = HashIocSet::default();
+        let mut trusted = HashIocSet::default();
+        let mut filename_builder = FilenameIocBuilder::new(cross_platform);
+        let mut c2 = Vec::new();
+        for ioc in &sources.iocs {
+            match ioc.kind {
+                IocKind::Hash => {
+                    hash_iocs.add_file(&ioc.path, &ioc.text, ioc.origin, &mut warnings)
+                }
+                IocKind::Trusted => {
+                    trusted.add_file(&ioc.path, &ioc.text, ioc.origin, &mut warnings)
+                }
+                IocKind::Filename => {
+                    filename_builder.add_file(&ioc.path, &ioc.text, ioc.origin, &mut warnings);
+                }
+                IocKind::C2 => {
+                    c2_iocs::parse_file(&ioc.path, &ioc.text, ioc.origin, &mut c2, &mut warnings);
+                }
+            }
+        }
+        let started = std::time::Instant::now();
+        let mut diagnostics = Vec::new();
+        let filename_iocs = filename_builder.build(&mut diagnostics);
+        let (literal, regex) = filename_iocs.literal_and_regex_counts();
+        tracing::debug!(
+            "{} filename IOCs ({literal} as literals, {regex} as regexes) compiled in {:.2?}",
+            filename_iocs.len(),
+            started.elapsed()
+        );
+        IocLists {
+            hash_iocs,
+            trusted,
+            filename_iocs,
+            c2,
+            warnings,
+            diagnostics,
+            rules_use_md5,
+        }
     }
 }
 
