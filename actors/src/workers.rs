@@ -8,7 +8,6 @@
 //! `workers/pool.rs`); every entry's outcome is sent exactly once, by its worker or, for a file
 //! whose read never returned, by the watchdog.
 
-mod big;
 mod notices;
 mod pool;
 mod slot;
@@ -26,7 +25,6 @@ use tokio::sync::mpsc::Sender;
 
 use crate::hasher::Hasher;
 use crate::yara_matcher::YaraMatcher;
-use big::{Admission, BigFiles, RETAINED_BUFFER, big_file_places};
 pub use slot::IoSlot;
 
 /// The per-file I/O deadline when [`IO_DEADLINE_VAR`] does not set one: long enough for a
@@ -87,20 +85,7 @@ pub fn spawn(
     jobs: &Receiver<WalkItem>,
     out: &Sender<Outcome>,
 ) -> std::io::Result<Vec<JoinHandle<()>>> {
-    // Lab scans map files instead of reading them: nothing to bound.
-    let threshold = if cfg.map_files {
-        u64::MAX
-    } else {
-        RETAINED_BUFFER as u64
-    };
-    let big = BigFiles::new(threshold, cfg.max_file_size, big_file_places(n.max(1)));
-    let mut pool = pool::Pool::new(
-        cfg.clone(),
-        Arc::clone(sigs),
-        jobs.clone(),
-        out.clone(),
-        big,
-    );
+    let mut pool = pool::Pool::new(cfg.clone(), Arc::clone(sigs), jobs.clone(), out.clone());
     for _ in 0..n.max(1) {
         pool.start_worker()?;
     }
@@ -110,31 +95,15 @@ pub fn spawn(
     Ok(vec![watchdog])
 }
 
-/// Returns the heap memory freed after a big file to the system. glibc keeps freed memory in
-/// its arenas; after the match storage of a large scan (yara-x records every match, which for
-/// a 200 MB log with signature-base is about 250 MB of small allocations) that would stay
-/// resident and add to the next big file's memory.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory of the allocator's own arenas; it touches
-    // no memory in use and is safe to call from any thread at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// One worker: takes entries until the channel closes and no deferred big file is left, or
-/// until the watchdog gives up on it.
+/// One worker: takes entries until the channel closes, or until the watchdog gives up on it.
 fn run(ctx: pool::WorkerCtx) {
     let pool::WorkerCtx {
-        id,
         cfg,
         sigs,
         jobs,
         out,
         slot,
         notices,
-        big,
     } = ctx;
     let mut hasher = Hasher::new(
         cfg.kinds,
@@ -145,37 +114,14 @@ fn run(ctx: pool::WorkerCtx) {
         Arc::clone(&slot),
     );
     let mut matcher = YaraMatcher::new(&sigs, cfg.thresholds);
-    loop {
-        // A deferred big file first when a place is free (the place is then taken); at the end
-        // of the walk, every worker helps drain them.
-        let (item, placed) = match big.next_deferred(id) {
-            Some(job) => (WalkItem::Job(job), true),
-            None => match jobs.recv() {
-                Ok(WalkItem::Job(job)) => match big.admit(id, job) {
-                    Admission::Small(job) => (WalkItem::Job(job), false),
-                    Admission::Placed(job) => (WalkItem::Job(job), true),
-                    Admission::Deferred => continue,
-                },
-                Ok(item) => (item, false),
-                Err(_) => match big.drain(id) {
-                    Some(job) => (WalkItem::Job(job), true),
-                    None => return,
-                },
-            },
-        };
+    for item in jobs.iter() {
         let outcome = match item {
             WalkItem::Job(job) => matcher.process(&mut hasher, &job),
             WalkItem::Skipped { path, reason } => Outcome::Skipped { path, reason },
             WalkItem::Error { path, message } => Outcome::Error { path, message },
         };
-        if placed {
-            // The buffer shrinks before the place is freed: two big files are never held.
-            hasher.recycle();
-            give_back_freed_memory();
-            big.release(id);
-        }
         if slot.is_abandoned() {
-            // The watchdog reported this file, freed its place and a fresh worker took over.
+            // The watchdog reported this file and a fresh worker took over.
             return;
         }
         notices.note(&outcome);

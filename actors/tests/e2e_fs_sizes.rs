@@ -2,8 +2,7 @@
 //! IOCs; the size limit is taken on the apparent size (a sparse file counts at its full
 //! length) and each skip is counted; a 5 GiB sparse file in a lab scan is mapped, not copied
 //! into anonymous memory, and matches past the 2 GiB and 4 GiB marks are found at their
-//! offsets; with two workers, files above the 64 MiB read buffer are held one at a time and
-//! none is lost.
+//! offsets.
 
 mod common;
 #[path = "common/fs_faults.rs"]
@@ -99,60 +98,6 @@ fn the_size_limit_uses_the_apparent_size_and_counts_each_skip() {
     assert_eq!(s["scanned"], 1, "{s:#}");
     assert_eq!(s["bytes_scanned"], LIMIT, "{s:#}");
     assert_eq!(s["seen"], 3, "{s:#}");
-}
-
-#[test]
-fn big_files_are_held_one_at_a_time_and_every_one_is_scanned() {
-    const MIB: u64 = 1024 * 1024;
-    const BIG: u64 = 100 * MIB;
-    let ws = Workspace::new();
-    const MARKER: &str = "RATATOSK-BIG-FILE-MARKER-51c2";
-    // Four sparse 100 MiB files, a marker in the last bytes of each, among small files.
-    for i in 0..4 {
-        let path = ws.write(&format!("images/disk{i}.img"), "");
-        let mut f = fs::OpenOptions::new().write(true).open(&path).unwrap();
-        f.set_len(BIG - MARKER.len() as u64).unwrap();
-        f.seek(SeekFrom::End(0)).unwrap();
-        f.write_all(MARKER.as_bytes()).unwrap();
-    }
-    let rule = format!(
-        "rule Big_Marker {{\n  meta:\n    score = 80\n  strings:\n    $m = \"{MARKER}\"\n  \
-         condition:\n    $m\n}}\n"
-    );
-    let sig = signatures(&ws, &[("yara/marker.yar", &rule)]);
-    for i in 0..40 {
-        ws.write(&format!("images/small{i}.txt"), "nothing to see\n");
-    }
-    let mut cmd = ws.command();
-    cmd.args(["--intense", "--threads", "2", "--max_file_size", "200000000"])
-        .arg("--custom-signatures")
-        .arg(&sig)
-        .arg("-p")
-        .arg(ws.tree())
-        .arg("--jsonfile")
-        .arg(ws.out(common::JSONL));
-    let (run, watched) = fs_faults::run_watched(
-        cmd,
-        Some(ws.out(common::JSONL)),
-        Duration::from_millis(20),
-        |_, _| {},
-    );
-    eprintln!(
-        "4 x 100 MiB with 2 workers: {:?}, peak anonymous memory {} KiB over {} samples",
-        run.elapsed, watched.max_rss_anon_kib, watched.samples
-    );
-    run.assert_code(1);
-    let s = assert_balanced(&run);
-    assert_eq!(s["scanned"], 44, "{s:#}");
-    assert_eq!(s["bytes_scanned"], 4 * BIG + 40 * 15, "{s:#}");
-    for i in 0..4 {
-        let hit = run.finding(&format!("disk{i}.img"));
-        assert_eq!(hit["score"], 80, "{hit:#}");
-    }
-    // One big file in memory at a time: more than one file's size was seen, never two.
-    let peak = watched.max_rss_anon_kib * 1024;
-    assert!(peak > BIG, "the samples never saw a big file: {peak} bytes");
-    assert!(peak < 2 * BIG, "two big files were held at once: {peak} bytes");
 }
 
 /// Takes about 25–50 s (three digests and the rules over 5 GiB of mapped zero pages); ignored

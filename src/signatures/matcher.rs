@@ -26,14 +26,8 @@ pub struct FileContext<'c> {
     pub md5: Option<Md5>,
 }
 
-/// After scanning more than this many bytes, the scanner is built anew: yara-x keeps the
-/// storage of a scan's pattern matches for the next scan, and a large text file can leave
-/// hundreds of MB behind (a 200 MB log with signature-base: ~250 MB).
-const RENEW_AFTER: usize = 64 * 1024 * 1024;
-
 /// Scans files with the loaded rules. Create one per worker thread.
 pub struct FileMatcher<'a> {
-    rules: &'a yara_x::Rules,
     scanner: Scanner<'a>,
     timeout: std::time::Duration,
 }
@@ -41,11 +35,11 @@ pub struct FileMatcher<'a> {
 impl<'a> FileMatcher<'a> {
     /// A matcher over `set`'s rules, with its YARA timeout.
     pub fn new(set: &'a SignatureSet) -> Self {
-        let timeout = set.yara_timeout();
+        let mut scanner = Scanner::new(set.rules());
+        scanner.set_timeout(set.yara_timeout());
         FileMatcher {
-            rules: set.rules(),
-            scanner: scanner(set.rules(), timeout),
-            timeout,
+            scanner,
+            timeout: set.yara_timeout(),
         }
     }
 
@@ -82,31 +76,20 @@ impl<'a> FileMatcher<'a> {
                     message: format!("cannot set external `{ident}`: {err}"),
                 })?;
         }
-        let reasons = match self.scanner.scan(data) {
-            Ok(results) => Ok(results
-                .matching_rules()
-                .filter(|rule| !rule.is_global())
-                .map(|rule| yara_reason(&rule))
-                .collect()),
-            Err(ScanError::Timeout) => Err(SignatureError::ScanTimeout {
+        let results = self.scanner.scan(data).map_err(|err| match err {
+            ScanError::Timeout => SignatureError::ScanTimeout {
                 path: path.to_path_buf(),
                 timeout: self.timeout,
-            }),
-            Err(other) => Err(SignatureError::Scan {
+            },
+            other => SignatureError::Scan {
                 path: path.to_path_buf(),
                 message: other.to_string(),
-            }),
-        };
-        if data.len() > RENEW_AFTER {
-            self.scanner = scanner(self.rules, self.timeout);
-        }
-        reasons
+            },
+        })?;
+        Ok(results
+            .matching_rules()
+            .filter(|rule| !rule.is_global())
+            .map(|rule| yara_reason(&rule))
+            .collect())
     }
-}
-
-/// A scanner over `rules` with the per-file timeout.
-fn scanner(rules: &yara_x::Rules, timeout: std::time::Duration) -> Scanner<'_> {
-    let mut scanner = Scanner::new(rules);
-    scanner.set_timeout(timeout);
-    scanner
 }

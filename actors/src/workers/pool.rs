@@ -25,7 +25,6 @@ use ratatosk::report::escape::escape_path;
 use ratatosk::signatures::SignatureSet;
 use ratatosk::walk::WalkItem;
 
-use super::big::BigFiles;
 use super::notices::Notices;
 use super::slot::IoSlot;
 use super::{OutSlot, WorkerConfig, run};
@@ -37,14 +36,12 @@ const GRACE_DIVISOR: u32 = 4;
 
 /// What one worker thread gets.
 pub(super) struct WorkerCtx {
-    pub id: usize,
     pub cfg: WorkerConfig,
     pub sigs: Arc<SignatureSet>,
     pub jobs: Receiver<WalkItem>,
     pub out: Arc<OutSlot>,
     pub slot: Arc<IoSlot>,
     pub notices: Arc<Notices>,
-    pub big: Arc<BigFiles>,
 }
 
 /// A running worker.
@@ -62,7 +59,6 @@ pub(super) struct Pool {
     jobs: Receiver<WalkItem>,
     out: tokio::sync::mpsc::Sender<Outcome>,
     notices: Arc<Notices>,
-    big: Arc<BigFiles>,
     epoch: Instant,
     done_tx: Sender<usize>,
     done_rx: Receiver<usize>,
@@ -76,7 +72,6 @@ impl Pool {
         sigs: Arc<SignatureSet>,
         jobs: Receiver<WalkItem>,
         out: tokio::sync::mpsc::Sender<Outcome>,
-        big: BigFiles,
     ) -> Self {
         let (done_tx, done_rx) = crossbeam_channel::unbounded();
         Pool {
@@ -85,7 +80,6 @@ impl Pool {
             jobs,
             out,
             notices: Arc::default(),
-            big: Arc::new(big),
             epoch: Instant::now(),
             done_tx,
             done_rx,
@@ -101,14 +95,12 @@ impl Pool {
         let slot = Arc::new(IoSlot::new(self.epoch));
         let out = Arc::new(Mutex::new(Some(self.out.clone())));
         let ctx = WorkerCtx {
-            id,
             cfg: self.cfg.clone(),
             sigs: Arc::clone(&self.sigs),
             jobs: self.jobs.clone(),
             out: Arc::clone(&out),
             slot: Arc::clone(&slot),
             notices: Arc::clone(&self.notices),
-            big: Arc::clone(&self.big),
         };
         let done = self.done_tx.clone();
         let handle = std::thread::Builder::new()
@@ -191,8 +183,6 @@ impl Pool {
                 stuck.id
             );
             drop(stuck.handle); // detached
-            // Its big-file place, if it held one, would never be freed by the stuck thread.
-            self.big.release(stuck.id);
             let outcome = Outcome::Skipped {
                 path,
                 reason: SkipReason::IoTimeout,
