@@ -49,7 +49,7 @@ pub fn test_mode_reads_fifos() -> bool {
 
 /// Buffers larger than this are given back to the allocator after the file: the per-thread
 /// anonymous-memory budget is 64 MiB plus the file being scanned (issue 4, goal 6).
-const RETAINED_BUFFER: usize = 64 * 1024 * 1024;
+pub const RETAINED_BUFFER: usize = 64 * 1024 * 1024;
 
 /// Why a file could not be read.
 #[derive(Debug, Error)]
@@ -336,8 +336,10 @@ impl FileReader {
         }
     }
 
-    /// Clears the buffer, giving memory back when a large file left it oversized.
-    fn recycle(&mut self) {
+    /// Clears the buffer, giving memory back when a large file left it oversized (at most
+    /// [`RETAINED_BUFFER`] bytes stay allocated). Reading the next file does this too; call it
+    /// directly to give the memory back before then.
+    pub fn recycle(&mut self) {
         self.buf.clear();
         if self.buf.capacity() > RETAINED_BUFFER {
             self.buf.shrink_to(RETAINED_BUFFER);

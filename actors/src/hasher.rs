@@ -116,6 +116,12 @@ impl Hasher {
         read
     }
 
+    /// Gives back the memory a big file left in the read buffer (see
+    /// [`FileReader::recycle`]).
+    pub fn recycle(&mut self) {
+        self.reader.recycle();
+    }
+
     /// Hashes a file without buffering it (a name-only finding still carries its hashes).
     pub fn hash_stream(
         &self,

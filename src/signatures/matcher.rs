@@ -26,8 +26,14 @@ pub struct FileContext<'c> {
     pub md5: Option<Md5>,
 }
 
+/// After scanning more than this many bytes, the scanner is built anew: yara-x keeps the
+/// storage of a scan's pattern matches for the next scan, and a large text file can leave
+/// hundreds of MB behind (a 200 MB log with signature-base: ~250 MB).
+const RENEW_AFTER: usize = 64 * 1024 * 1024;
+
 /// Scans files with the loaded rules. Create one per worker thread.
 pub struct FileMatcher<'a> {
+    rules: &'a yara_x::Rules,
     scanner: Scanner<'a>,
     timeout: std::time::Duration,
 }
@@ -35,11 +41,11 @@ pub struct FileMatcher<'a> {
 impl<'a> FileMatcher<'a> {
     /// A matcher over `set`'s rules, with its YARA timeout.
     pub fn new(set: &'a SignatureSet) -> Self {
-        let mut scanner = Scanner::new(set.rules());
-        scanner.set_timeout(set.yara_timeout());
+        let timeout = set.yara_timeout();
         FileMatcher {
-            scanner,
-            timeout: set.yara_timeout(),
+            rules: set.rules(),
+            scanner: scanner(set.rules(), timeout),
+            timeout,
         }
     }
 
@@ -76,20 +82,31 @@ impl<'a> FileMatcher<'a> {
                     message: format!("cannot set external `{ident}`: {err}"),
                 })?;
         }
-        let results = self.scanner.scan(data).map_err(|err| match err {
-            ScanError::Timeout => SignatureError::ScanTimeout {
+        let reasons = match self.scanner.scan(data) {
+            Ok(results) => Ok(results
+                .matching_rules()
+                .filter(|rule| !rule.is_global())
+                .map(|rule| yara_reason(&rule))
+                .collect()),
+            Err(ScanError::Timeout) => Err(SignatureError::ScanTimeout {
                 path: path.to_path_buf(),
                 timeout: self.timeout,
-            },
-            other => SignatureError::Scan {
+            }),
+            Err(other) => Err(SignatureError::Scan {
                 path: path.to_path_buf(),
                 message: other.to_string(),
-            },
-        })?;
-        Ok(results
-            .matching_rules()
-            .filter(|rule| !rule.is_global())
-            .map(|rule| yara_reason(&rule))
-            .collect())
+            }),
+        };
+        if data.len() > RENEW_AFTER {
+            self.scanner = scanner(self.rules, self.timeout);
+        }
+        reasons
     }
+}
+
+/// A scanner over `rules` with the per-file timeout.
+fn scanner(rules: &yara_x::Rules, timeout: std::time::Duration) -> Scanner<'_> {
+    let mut scanner = Scanner::new(rules);
+    scanner.set_timeout(timeout);
+    scanner
 }
