@@ -21,6 +21,23 @@ const HASH_IOCS: usize = 3_224;
 const FILENAME_IOCS: usize = 3_828;
 /// C2 IOC lines in `iocs/c2-iocs.txt`.
 const C2_IOCS: usize = 1_844;
+/// The rule files whose conditions read an external (checked by hand: each compares
+/// `filename`, `filepath`, `extension`, `filetype` or `owner`).
+const PATH_RULE_FILES: [&str; 13] = [
+    "configured_vulns_ext_vars.yar",
+    "expl_citrix_netscaler_adc_exploitation_cve_2023_3519.yar",
+    "expl_connectwise_screenconnect_vuln_feb24.yar",
+    "gen_fake_amsi_dll.yar",
+    "gen_mal_3cx_compromise_mar23.yar",
+    "gen_susp_obfuscation.yar",
+    "gen_vcruntime140_dll_sideloading.yar",
+    "gen_webshells_ext_vars.yar",
+    "general_cloaking.yar",
+    "generic_anomalies.yar",
+    "thor_inverse_matches.yar",
+    "yara-rules_vuln_drivers_strict_renamed.yar",
+    "yara_mixed_ext_vars.yar",
+];
 
 fn signature_base() -> Option<PathBuf> {
     let dir = PathBuf::from(SIGNATURE_BASE);
@@ -67,6 +84,14 @@ fn signature_base_loads_with_zero_errors_and_caches() {
     assert!(cold.needs_sha1());
     // No signature-base rule reads the `md5` external.
     assert!(!cold.rules_use_md5());
+    // Only these files read an external (path, name, type, owner): every other rule's reasons
+    // are reused for content seen before.
+    assert_eq!(cold.counts().path_rule_files, PATH_RULE_FILES.len());
+    let expected: Vec<String> = PATH_RULE_FILES
+        .iter()
+        .map(|f| format!("external0:yara/{f}"))
+        .collect();
+    assert_eq!(cold.path_namespaces(), expected);
 
     let start = Instant::now();
     let warm = SignatureSet::load(&options).unwrap();
@@ -89,6 +114,7 @@ fn signature_base_loads_with_zero_errors_and_caches() {
         filetype: magic::magic_type(sample).unwrap_or(""),
         owner: "www-data",
         md5: Md5::from_hex("0123456789abcdef0123456789abcdef"),
+        sha256: None,
     };
     let names = |set: &SignatureSet| -> Vec<String> {
         let mut m = FileMatcher::new(set);

@@ -18,7 +18,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use ratatosk::settings::Settings;
-use ratatosk::signatures::{LoadOptions, SignatureSet, default_cache_dir};
+use ratatosk::signatures::{
+    DEFAULT_CONTENT_CACHE_BYTES, LoadOptions, SignatureSet, default_cache_dir,
+};
 
 /// Exit status when the scan could not run.
 const EXIT_UNUSABLE: u8 = 2;
@@ -80,6 +82,7 @@ fn load_signatures(settings: &Settings) -> anyhow::Result<SignatureSet> {
         strict: settings.strict_rules,
         cache_dir: settings.rules_cache.clone().or_else(default_cache_dir),
         yara_timeout: settings.yara_timeout(),
+        content_cache_bytes: DEFAULT_CONTENT_CACHE_BYTES,
     };
     let started = std::time::Instant::now();
     let sigs = SignatureSet::load(&opts)?;

@@ -94,6 +94,7 @@ impl<'s> YaraMatcher<'s> {
                     filetype: magic.unwrap_or(""),
                     owner: self.owners.name(job.uid),
                     md5: hashes.md5,
+                    sha256: Some(hashes.sha256),
                 };
                 match self.matcher.scan(&job.path, &bytes, &ctx) {
                     Ok(hits) => reasons.extend(hits),

@@ -84,6 +84,7 @@ pub fn bench(c: &mut Criterion) {
             filetype,
             owner: "root",
             md5: None,
+            sha256: None,
         };
         group.throughput(Throughput::Bytes(data.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(label), data, |b, d| {

@@ -4,7 +4,9 @@
 //! The key is a SHA-256 over everything that shapes the result: every source's origin,
 //! namespace, path and content, the externals, this crate's version and yara-x's version.
 //! The file `rules-<key>.bin` holds a header, the compile report (diagnostics, so a warm start
-//! reports the same errors), a SHA-256 of the serialized rules, and the rules. Anything that
+//! reports the same errors, and what the sources read), then for the rules and for the rules
+//! of the files that read an external (empty when none does) each the length, a SHA-256 and
+//! the serialized rules. Anything that
 //! does not check out — truncated, corrupt, another format or version — means "not cached":
 //! the rules are compiled again, never an error. Files are written to a temporary name and
 //! renamed, so a reader never sees half a file. Only the few most recently used rule sets are
@@ -20,7 +22,7 @@ use std::time::SystemTime;
 use sha2::{Digest, Sha256};
 use yara_x::Rules;
 
-use super::compile::{CompileReport, EXTERNALS};
+use super::compile::{CompileReport, Compiled, EXTERNALS};
 use super::sources::RuleSource;
 
 /// yara-x version the cache key includes (checked against Cargo.lock by a test, so a yara-x
@@ -28,7 +30,7 @@ use super::sources::RuleSource;
 pub(crate) const YARA_X_VERSION: &str = "1.22.1";
 
 /// First bytes of a cache file; the trailing digit is this file format's version.
-const MAGIC: &[u8; 16] = b"RATATOSK-RULES-2";
+const MAGIC: &[u8; 16] = b"RATATOSK-RULES-3";
 
 /// Rule sets kept in the cache folder (the newest ones): enough for a few signature setups
 /// used side by side, bounded because signature-base's compiled rules take tens of MB.
@@ -68,7 +70,7 @@ pub(crate) fn cache_path(dir: &Path, key: &str) -> PathBuf {
 }
 
 /// Reads cached rules; `None` when absent or unusable (the reason is logged at debug level).
-pub(crate) fn load(path: &Path) -> Option<(Rules, CompileReport)> {
+pub(crate) fn load(path: &Path) -> Option<Compiled> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -94,48 +96,78 @@ pub(crate) fn load(path: &Path) -> Option<(Rules, CompileReport)> {
     }
 }
 
-fn decode(bytes: &[u8]) -> Result<(Rules, CompileReport), String> {
+fn decode(bytes: &[u8]) -> Result<Compiled, String> {
     let rest = bytes
         .strip_prefix(MAGIC)
         .ok_or("not a cache file of this version")?;
-    let (len, rest) = rest.split_first_chunk::<8>().ok_or("truncated")?;
-    let len = u64::from_le_bytes(*len);
-    if len > MAX_REPORT_LEN || len > rest.len() as u64 {
-        return Err("truncated".into());
-    }
-    let (report, rest) = rest.split_at(len as usize);
+    let (report, rest) = split_block(rest, MAX_REPORT_LEN)?;
     let report: CompileReport =
         serde_json::from_slice(report).map_err(|e| format!("bad report: {e}"))?;
-    let (digest, rules) = rest.split_first_chunk::<32>().ok_or("truncated")?;
-    if Sha256::digest(rules).as_slice() != digest {
+    let (rules, rest) = checked_rules(rest)?;
+    let (path_rules, rest) = checked_rules(rest)?;
+    if !rest.is_empty() {
+        return Err("trailing bytes".into());
+    }
+    let rules = rules.ok_or("no rules")?;
+    if path_rules.is_some() == report.path_namespaces.is_empty() {
+        return Err("path rules and their namespaces disagree".into());
+    }
+    Ok(Compiled {
+        rules,
+        path_rules,
+        report,
+    })
+}
+
+/// A length-prefixed block (at most `max` bytes) and what follows it.
+fn split_block(bytes: &[u8], max: u64) -> Result<(&[u8], &[u8]), String> {
+    let (len, rest) = bytes.split_first_chunk::<8>().ok_or("truncated")?;
+    let len = u64::from_le_bytes(*len);
+    if len > max || len > rest.len() as u64 {
+        return Err("truncated".into());
+    }
+    Ok(rest.split_at(len as usize))
+}
+
+/// Serialized rules after their length and SHA-256 (length 0: none), and what follows them.
+fn checked_rules(bytes: &[u8]) -> Result<(Option<Rules>, &[u8]), String> {
+    let (digest, rest) = bytes.split_first_chunk::<32>().ok_or("truncated")?;
+    let (serialized, rest) = split_block(rest, u64::MAX)?;
+    if serialized.is_empty() {
+        return Ok((None, rest));
+    }
+    if Sha256::digest(serialized).as_slice() != digest {
         return Err("checksum mismatch".into());
     }
-    let rules = Rules::deserialize(rules).map_err(|e| e.to_string())?;
-    Ok((rules, report))
+    let rules = Rules::deserialize(serialized).map_err(|e| e.to_string())?;
+    Ok((Some(rules), rest))
 }
 
 /// Writes the rules to the cache atomically and prunes old entries.
-pub(crate) fn store(
-    dir: &Path,
-    path: &Path,
-    rules: &Rules,
-    report: &CompileReport,
-) -> Result<(), String> {
+pub(crate) fn store(dir: &Path, path: &Path, compiled: &Compiled) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let serialized = rules.serialize().map_err(|e| e.to_string())?;
-    let report = serde_json::to_vec(report).map_err(|e| e.to_string())?;
+    let serialized = compiled.rules.serialize().map_err(|e| e.to_string())?;
+    let path_serialized = match &compiled.path_rules {
+        Some(rules) => rules.serialize().map_err(|e| e.to_string())?,
+        None => Vec::new(),
+    };
+    let report = serde_json::to_vec(&compiled.report).map_err(|e| e.to_string())?;
     let nanos = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
     let tmp = dir.join(format!(".rules-{}-{nanos}.tmp", std::process::id()));
     let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         file.write_all(MAGIC)?;
         file.write_all(&(report.len() as u64).to_le_bytes())?;
         file.write_all(&report)?;
-        file.write_all(&Sha256::digest(&serialized))?;
-        file.write_all(&serialized)?;
+        for blob in [&serialized, &path_serialized] {
+            file.write_all(&Sha256::digest(blob))?;
+            file.write_all(&(blob.len() as u64).to_le_bytes())?;
+            file.write_all(blob)?;
+        }
+        let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     };
@@ -197,7 +229,10 @@ mod tests {
         bytes.extend_from_slice(&2u64.to_le_bytes());
         bytes.extend_from_slice(b"{}");
         bytes.extend_from_slice(&[0u8; 32]);
+        bytes.extend_from_slice(&9u64.to_le_bytes());
         bytes.extend_from_slice(b"not rules");
         assert_eq!(decode(&bytes).err().as_deref(), Some("checksum mismatch"));
+        bytes.truncate(bytes.len() - 1);
+        assert_eq!(decode(&bytes).err().as_deref(), Some("truncated"));
     }
 }

@@ -1,12 +1,21 @@
-//! The per-thread YARA matcher: one yara-x `Scanner` built on the worker thread from the
-//! shared rules and reused file after file; the externals are set for each file, then the
-//! bytes are scanned and every matching public, non-global rule becomes a [`Reason`].
+//! The per-thread YARA matcher: yara-x `Scanner`s built on the worker thread from the shared
+//! rules and reused file after file; the externals are set for each file, then the bytes are
+//! scanned and every matching public, non-global rule becomes a [`Reason`].
+//!
+//! Most rules see only the content. Their reasons are kept in the shared [`ContentCache`] by
+//! the content's SHA-256, so a file whose content was matched before is scanned only with the
+//! rules of the files that read an external (path, owner, MD5; compiled apart as
+//! [`SignatureSet::path_rules`]), and the cached reasons are added. Either way the reasons come
+//! in the same order: the content rules' first, then those of the rules that read externals.
+//!
+//! [`ContentCache`]: super::ContentCache
 
 use std::path::Path;
+use std::sync::Arc;
 
-use yara_x::{ScanError, Scanner};
+use yara_x::{ScanError, ScanResults, Scanner};
 
-use crate::model::{Md5, Reason};
+use crate::model::{Md5, Reason, Sha256};
 
 use super::SignatureSet;
 use super::error::SignatureError;
@@ -24,6 +33,9 @@ pub struct FileContext<'c> {
     pub owner: &'c str,
     /// The MD5, when computed (the `md5` external is empty otherwise).
     pub md5: Option<Md5>,
+    /// The SHA-256 of the bytes, the key of the content-keyed cache; `None`: the file is
+    /// matched with every rule and nothing is cached.
+    pub sha256: Option<Sha256>,
 }
 
 /// After scanning more than this many bytes, the scanner is built anew: yara-x keeps the
@@ -33,8 +45,11 @@ const RENEW_AFTER: usize = 64 * 1024 * 1024;
 
 /// Scans files with the loaded rules. Create one per worker thread.
 pub struct FileMatcher<'a> {
-    rules: &'a yara_x::Rules,
-    scanner: Scanner<'a>,
+    set: &'a SignatureSet,
+    /// Every rule.
+    all: Scanner<'a>,
+    /// The rules that read an external, for content matched before.
+    path: Option<Scanner<'a>>,
     timeout: std::time::Duration,
 }
 
@@ -43,69 +58,112 @@ impl<'a> FileMatcher<'a> {
     pub fn new(set: &'a SignatureSet) -> Self {
         let timeout = set.yara_timeout();
         FileMatcher {
-            rules: set.rules(),
-            scanner: scanner(set.rules(), timeout),
+            set,
+            all: new_scanner(set.rules(), timeout),
+            path: set.path_rules().map(|rules| new_scanner(rules, timeout)),
             timeout,
         }
     }
 
-    /// Scans `data`, the content of `path`, and returns a reason per matching rule, in rule
-    /// order. A timeout or a module failure is an error for this file only.
+    /// Scans `data`, the content of `path`, and returns a reason per matching rule: the rules
+    /// that read no external first, then the others, each group in rule order. A timeout or a
+    /// module failure is an error for this file only.
     pub fn scan(
         &mut self,
         path: &Path,
         data: &[u8],
         ctx: &FileContext<'_>,
     ) -> Result<Vec<Reason>, SignatureError> {
-        let (dir, name) = split_path(path.as_os_str().as_encoded_bytes());
-        let mut md5_hex = [0u8; 2 * Md5::LEN];
-        let md5: &[u8] = match &ctx.md5 {
-            Some(md5) => match hex::encode_to_slice(md5.0, &mut md5_hex) {
-                Ok(()) => &md5_hex,
-                Err(_) => b"",
-            },
-            None => b"",
-        };
-        let globals: [(&str, &[u8]); 6] = [
-            ("filename", name),
-            ("filepath", dir),
-            ("extension", ctx.extension.as_bytes()),
-            ("filetype", ctx.filetype.as_bytes()),
-            ("owner", ctx.owner.as_bytes()),
-            ("md5", md5),
-        ];
-        for (ident, value) in globals {
-            self.scanner
-                .set_global(ident, value)
-                .map_err(|err| SignatureError::Scan {
-                    path: path.to_path_buf(),
-                    message: format!("cannot set external `{ident}`: {err}"),
-                })?;
+        let cache = self.set.content_cache();
+        if let Some(sha256) = &ctx.sha256
+            && let Some(cached) = cache.get(sha256)
+        {
+            let mut reasons = cached.to_vec();
+            if let Some(scanner) = &mut self.path {
+                let results = run(scanner, path, data, ctx, self.timeout);
+                reasons.extend(
+                    results?
+                        .matching_rules()
+                        .filter_map(|rule| (!rule.is_global()).then(|| yara_reason(&rule))),
+                );
+                if data.len() > RENEW_AFTER
+                    && let Some(rules) = self.set.path_rules()
+                {
+                    *scanner = new_scanner(rules, self.timeout);
+                }
+            }
+            return Ok(reasons);
         }
-        let reasons = match self.scanner.scan(data) {
-            Ok(results) => Ok(results
-                .matching_rules()
-                .filter(|rule| !rule.is_global())
-                .map(|rule| yara_reason(&rule))
-                .collect()),
-            Err(ScanError::Timeout) => Err(SignatureError::ScanTimeout {
-                path: path.to_path_buf(),
-                timeout: self.timeout,
-            }),
-            Err(other) => Err(SignatureError::Scan {
-                path: path.to_path_buf(),
-                message: other.to_string(),
-            }),
-        };
+        let mut content = Vec::new();
+        let mut by_path = Vec::new();
+        {
+            let results = run(&mut self.all, path, data, ctx, self.timeout)?;
+            for rule in results.matching_rules().filter(|rule| !rule.is_global()) {
+                if self.set.is_path_namespace(rule.namespace()) {
+                    by_path.push(yara_reason(&rule));
+                } else {
+                    content.push(yara_reason(&rule));
+                }
+            }
+        }
+        if let Some(sha256) = ctx.sha256 {
+            cache.insert(sha256, Arc::from(content.as_slice()));
+        }
         if data.len() > RENEW_AFTER {
-            self.scanner = scanner(self.rules, self.timeout);
+            self.all = new_scanner(self.set.rules(), self.timeout);
         }
-        reasons
+        content.extend(by_path);
+        Ok(content)
     }
 }
 
+/// Sets the externals of `path` and scans `data`.
+fn run<'s, 'r>(
+    scanner: &'s mut Scanner<'r>,
+    path: &Path,
+    data: &'s [u8],
+    ctx: &FileContext<'_>,
+    timeout: std::time::Duration,
+) -> Result<ScanResults<'s, 'r>, SignatureError> {
+    let (dir, name) = split_path(path.as_os_str().as_encoded_bytes());
+    let mut md5_hex = [0u8; 2 * Md5::LEN];
+    let md5: &[u8] = match &ctx.md5 {
+        Some(md5) => match hex::encode_to_slice(md5.0, &mut md5_hex) {
+            Ok(()) => &md5_hex,
+            Err(_) => b"",
+        },
+        None => b"",
+    };
+    let globals: [(&str, &[u8]); 6] = [
+        ("filename", name),
+        ("filepath", dir),
+        ("extension", ctx.extension.as_bytes()),
+        ("filetype", ctx.filetype.as_bytes()),
+        ("owner", ctx.owner.as_bytes()),
+        ("md5", md5),
+    ];
+    for (ident, value) in globals {
+        scanner
+            .set_global(ident, value)
+            .map_err(|err| SignatureError::Scan {
+                path: path.to_path_buf(),
+                message: format!("cannot set external `{ident}`: {err}"),
+            })?;
+    }
+    scanner.scan(data).map_err(|err| match err {
+        ScanError::Timeout => SignatureError::ScanTimeout {
+            path: path.to_path_buf(),
+            timeout,
+        },
+        other => SignatureError::Scan {
+            path: path.to_path_buf(),
+            message: other.to_string(),
+        },
+    })
+}
+
 /// A scanner over `rules` with the per-file timeout.
-fn scanner(rules: &yara_x::Rules, timeout: std::time::Duration) -> Scanner<'_> {
+fn new_scanner(rules: &yara_x::Rules, timeout: std::time::Duration) -> Scanner<'_> {
     let mut scanner = Scanner::new(rules);
     scanner.set_timeout(timeout);
     scanner

@@ -15,20 +15,22 @@
 mod c2_iocs;
 mod cache;
 mod compile;
+mod content_cache;
 mod cross_platform;
 mod embedded;
 mod error;
 pub mod externals;
+mod externals_usage;
 mod filename_iocs;
 mod hash_iocs;
 mod ioc_lines;
 pub mod magic;
 mod matcher;
-mod md5_usage;
 mod options;
 mod reason;
 mod sources;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -38,6 +40,7 @@ use crate::model::{Hashes, Reason};
 
 pub use c2_iocs::{C2Ioc, C2Value, DEFAULT_C2_SCORE};
 pub use compile::EXTERNALS;
+pub use content_cache::{ContentCache, DEFAULT_CONTENT_CACHE_BYTES};
 pub use cross_platform::{is_literal, to_cross_platform};
 pub use error::{Diagnostic, Severity, SignatureError};
 pub use filename_iocs::{FilenameIoc, FilenameIocBuilder, FilenameIocSet};
@@ -48,7 +51,7 @@ pub use options::{
 };
 pub use reason::{DEFAULT_RULE_SCORE, MAX_MATCHED_BYTES, MAX_MATCHED_PER_RULE, escape};
 
-use compile::CompileReport;
+use compile::Compiled;
 use sources::{IocKind, Sources};
 
 /// How much was loaded: for the start banner and the summary.
@@ -58,6 +61,9 @@ pub struct SignatureCounts {
     pub rules: usize,
     /// Rule files given to the compiler (embedded ones included).
     pub rule_files: usize,
+    /// Rule files whose rules read an external (matched again for every file; the other
+    /// rules' reasons are reused for content seen before).
+    pub path_rule_files: usize,
     /// Hash IOC entries.
     pub hash_iocs: usize,
     /// Trusted-hash entries.
@@ -77,6 +83,9 @@ pub struct SignatureCounts {
 /// Everything loaded: compiled rules and IOC lists. Shared read-only by all worker threads.
 pub struct SignatureSet {
     rules: Rules,
+    path_rules: Option<Rules>,
+    path_namespaces: HashSet<String>,
+    content_cache: ContentCache,
     counts: SignatureCounts,
     hash_iocs: HashIocSet,
     trusted: HashIocSet,
@@ -132,9 +141,10 @@ impl SignatureSet {
             let started = std::time::Instant::now();
             let compiled = compile_or_load(&sources.rules, options.cache_dir.as_deref());
             tracing::debug!(
-                "{} rule files {} in {:.2?}",
-                compiled.1.rule_files,
-                if compiled.2 {
+                "{} rule files ({} read an external) {} in {:.2?}",
+                compiled.0.report.rule_files,
+                compiled.0.report.path_namespaces.len(),
+                if compiled.1 {
                     "loaded from the cache"
                 } else {
                     "compiled"
@@ -146,7 +156,15 @@ impl SignatureSet {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (compiled, iocs)
         });
-        let (rules, report, from_cache, cache_file) = compiled;
+        let (
+            Compiled {
+                rules,
+                path_rules,
+                report,
+            },
+            from_cache,
+            cache_file,
+        ) = compiled;
         let IocLists {
             hash_iocs,
             trusted,
@@ -154,7 +172,6 @@ impl SignatureSet {
             c2,
             warnings: ioc_warnings,
             diagnostics: ioc_diagnostics,
-            rules_use_md5,
         } = iocs;
 
         let mut diagnostics = std::mem::take(&mut sources.diagnostics);
@@ -173,6 +190,7 @@ impl SignatureSet {
         let counts = SignatureCounts {
             rules: rules.iter().len(),
             rule_files: report.rule_files,
+            path_rule_files: report.path_namespaces.len(),
             hash_iocs: hash_iocs.len(),
             trusted_hashes: trusted.len(),
             filename_iocs: filename_iocs.len(),
@@ -191,14 +209,17 @@ impl SignatureSet {
         }
         Ok(SignatureSet {
             rules,
+            path_rules,
+            path_namespaces: report.path_namespaces.iter().cloned().collect(),
+            content_cache: ContentCache::new(options.content_cache_bytes),
             counts,
             hash_iocs,
             trusted,
             filename_iocs,
             c2_iocs: c2,
             diagnostics,
+            rules_use_md5: report.uses_md5,
             rule_warnings: report.warnings,
-            rules_use_md5,
             from_cache,
             cache_file,
             folders,
@@ -209,6 +230,30 @@ impl SignatureSet {
     /// The compiled rules (for a [`FileMatcher`], or `yr`-style tooling).
     pub fn rules(&self) -> &Rules {
         &self.rules
+    }
+
+    /// The rules of the files that read an external, compiled on their own; `None` when no
+    /// loaded file reads one.
+    pub fn path_rules(&self) -> Option<&Rules> {
+        self.path_rules.as_ref()
+    }
+
+    /// True when the rules of `namespace` read an external (they are in
+    /// [`SignatureSet::path_rules`]).
+    pub fn is_path_namespace(&self, namespace: &str) -> bool {
+        self.path_namespaces.contains(namespace)
+    }
+
+    /// The namespaces of the rule files that read an external, sorted.
+    pub fn path_namespaces(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.path_namespaces.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The content-keyed cache of the other rules' reasons, shared by all matchers.
+    pub fn content_cache(&self) -> &ContentCache {
+        &self.content_cache
     }
 
     /// The per-file scan timeout.
@@ -304,16 +349,11 @@ struct IocLists {
     warnings: Vec<Diagnostic>,
     /// Problems building the filename IOC set.
     diagnostics: Vec<Diagnostic>,
-    rules_use_md5: bool,
 }
 
 impl IocLists {
     /// Parses every IOC file of `sources` and builds the filename IOC set.
     fn load(sources: &Sources, cross_platform: bool) -> IocLists {
-        let rules_use_md5 = sources
-            .rules
-            .iter()
-            .any(|s| md5_usage::uses_md5_external(&s.text));
         let mut warnings = Vec::new();
         let mut hash_iocs = HashIocSet::default();
         let mut trusted = HashIocSet::default();
@@ -351,30 +391,29 @@ impl IocLists {
             c2,
             warnings,
             diagnostics,
-            rules_use_md5,
         }
     }
 }
 
 /// Takes the compiled rules from the cache when possible, else compiles (and caches) them.
+/// Also says whether they came from the cache, and the cache file.
 fn compile_or_load(
     sources: &[sources::RuleSource],
     cache_dir: Option<&Path>,
-) -> (Rules, CompileReport, bool, Option<PathBuf>) {
+) -> (Compiled, bool, Option<PathBuf>) {
     let Some(dir) = cache_dir else {
-        let (rules, report) = compile::compile(sources);
-        return (rules, report, false, None);
+        return (compile::compile(sources), false, None);
     };
     let path = cache::cache_path(dir, &cache::cache_key(sources));
-    if let Some((rules, report)) = cache::load(&path) {
-        return (rules, report, true, Some(path));
+    if let Some(compiled) = cache::load(&path) {
+        return (compiled, true, Some(path));
     }
-    let (rules, report) = compile::compile(sources);
-    match cache::store(dir, &path, &rules, &report) {
-        Ok(()) => (rules, report, false, Some(path)),
+    let compiled = compile::compile(sources);
+    match cache::store(dir, &path, &compiled) {
+        Ok(()) => (compiled, false, Some(path)),
         Err(reason) => {
             tracing::warn!("compiled rules not cached: {reason}");
-            (rules, report, false, None)
+            (compiled, false, None)
         }
     }
 }

@@ -30,6 +30,9 @@ pub struct LoadOptions {
     pub cache_dir: Option<PathBuf>,
     /// `--yara-timeout`: the longest scan of one file.
     pub yara_timeout: Duration,
+    /// Budget of the content-keyed match cache in bytes (0: every file is matched with every
+    /// rule). See [`super::ContentCache`].
+    pub content_cache_bytes: usize,
 }
 
 impl Default for LoadOptions {
@@ -44,6 +47,7 @@ impl Default for LoadOptions {
             strict: false,
             cache_dir: None,
             yara_timeout: DEFAULT_YARA_TIMEOUT,
+            content_cache_bytes: super::DEFAULT_CONTENT_CACHE_BYTES,
         }
     }
 }

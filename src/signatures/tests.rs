@@ -22,6 +22,7 @@ fn scan(set: &SignatureSet, path: &str, data: &[u8]) -> Vec<(String, i32)> {
         filetype: magic::magic_type(data).unwrap_or(""),
         owner: "root",
         md5: None,
+        sha256: None,
     };
     let mut matcher = FileMatcher::new(set);
     matcher
@@ -248,6 +249,7 @@ fn externals_rule_matches_only_with_the_right_path() {
             filetype: "PHP",
             owner,
             md5,
+            sha256: None,
         };
         m.scan(p, b"<?php", &ctx)
             .unwrap()
@@ -280,6 +282,142 @@ fn externals_rule_matches_only_with_the_right_path() {
         run(&mut matcher, "/tmp/a.PHP", "root", None),
         vec!["Ext_Type"]
     );
+}
+
+/// Two rule files: one reads only the content, one reads the path and the owner.
+fn content_and_path_rules() -> (tempfile::TempDir, SignatureSet) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "yara/content.yar",
+        "rule Content_Shared { meta: score = 50 strings: $a = \"shared-content\" condition: $a }\n\
+         rule Content_Small { meta: score = 40 condition: filesize < 100 }\n",
+    );
+    write(
+        root,
+        "yara/path.yar",
+        "rule Path_Evil_Name { meta: score = 70 condition: filename == \"evil.exe\" }\n\
+         rule Path_Owner { meta: score = 60 strings: $a = \"shared\" condition: $a and owner == \"mallory\" }\n",
+    );
+    let set = SignatureSet::load(&LoadOptions {
+        custom_dirs: vec![root.to_path_buf()],
+        custom_only: true,
+        ..LoadOptions::default()
+    })
+    .unwrap();
+    (dir, set)
+}
+
+/// Scans `data` as `path` owned by `owner`, keyed by its SHA-256 when `keyed`.
+fn scan_as(
+    m: &mut FileMatcher<'_>,
+    path: &str,
+    owner: &str,
+    data: &[u8],
+    keyed: bool,
+) -> Vec<String> {
+    let p = Path::new(path);
+    let ext = externals::extension(p);
+    let hashes = crate::hash::digest(data, crate::model::HashKinds::default());
+    let ctx = FileContext {
+        extension: &ext,
+        owner,
+        sha256: keyed.then_some(hashes.sha256),
+        ..FileContext::default()
+    };
+    m.scan(p, data, &ctx)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.signature.rule_name)
+        .collect()
+}
+
+#[test]
+fn content_seen_before_reuses_the_content_rules_and_matches_the_path_rules_anew() {
+    let (_dir, set) = content_and_path_rules();
+    assert_eq!(set.counts().path_rule_files, 1);
+    assert!(set.path_rules().is_some());
+    assert_eq!(set.path_namespaces(), ["custom0:yara/path.yar"]);
+    let data = b"some shared-content here";
+    let mut first = FileMatcher::new(&set);
+    let mut second = FileMatcher::new(&set); // another worker thread's matcher
+    let cache = set.content_cache();
+
+    assert_eq!(
+        scan_as(&mut first, "/a/good.txt", "root", data, true),
+        ["Content_Shared", "Content_Small"]
+    );
+    assert_eq!(cache.hits(), 0);
+    // Same content, another name and owner: the content rules come from the cache, the path
+    // rules are matched on this file.
+    assert_eq!(
+        scan_as(&mut second, "/b/evil.exe", "mallory", data, true),
+        [
+            "Content_Shared",
+            "Content_Small",
+            "Path_Evil_Name",
+            "Path_Owner"
+        ]
+    );
+    assert_eq!(cache.hits(), 1);
+    assert_eq!(
+        scan_as(&mut first, "/c/fine.txt", "root", data, true),
+        ["Content_Shared", "Content_Small"]
+    );
+    assert_eq!(cache.hits(), 2);
+    // Every answer equals a scan with every rule and no cache.
+    for (path, owner) in [("/a/good.txt", "root"), ("/b/evil.exe", "mallory")] {
+        let mut fresh = FileMatcher::new(&set);
+        let cached = scan_as(&mut first, path, owner, data, true);
+        assert_eq!(cached, scan_as(&mut fresh, path, owner, data, false));
+    }
+    assert_eq!(cache.hits(), 4);
+
+    // Other content is not served from the cache; the first file of a content can be the one
+    // the path rules match.
+    let other = b"shared only";
+    assert_eq!(
+        scan_as(&mut first, "/d/evil.exe", "mallory", other, true),
+        ["Content_Small", "Path_Evil_Name", "Path_Owner"]
+    );
+    assert_eq!(
+        scan_as(&mut second, "/e/x.bin", "root", other, true),
+        ["Content_Small"]
+    );
+    assert_eq!(cache.hits(), 5);
+    // Without a key nothing is looked up or stored.
+    assert_eq!(
+        scan_as(&mut first, "/f/evil.exe", "root", b"unkeyed", false),
+        ["Content_Small", "Path_Evil_Name"]
+    );
+    assert_eq!(cache.usage().0, 2);
+}
+
+#[test]
+fn without_path_rules_content_seen_before_is_not_scanned_again() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "yara/content.yar",
+        "rule Content_Only { strings: $a = \"abc\" condition: $a }\n",
+    );
+    let set = SignatureSet::load(&LoadOptions {
+        custom_dirs: vec![dir.path().to_path_buf()],
+        custom_only: true,
+        ..LoadOptions::default()
+    })
+    .unwrap();
+    assert!(set.path_rules().is_none());
+    assert_eq!(set.counts().path_rule_files, 0);
+    let mut m = FileMatcher::new(&set);
+    for path in ["/x/1", "/y/2", "/z/3"] {
+        assert_eq!(
+            scan_as(&mut m, path, "root", b"xabcx", true),
+            ["Content_Only"]
+        );
+    }
+    assert_eq!(set.content_cache().hits(), 2);
 }
 
 #[test]
