@@ -476,8 +476,11 @@ pub struct Finding {
 pub enum Outcome {
     /// Scanned; a finding (which may still be below `--min`).
     Finding(Box<Finding>),
-    /// Scanned, nothing to report.
+    /// Scanned, nothing to report: `files` files (workers send clean files in batches, so the
+    /// actors are not woken for each of them).
     Clean {
+        /// Files scanned.
+        files: u64,
         /// Bytes scanned.
         bytes: u64,
     },

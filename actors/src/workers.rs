@@ -73,8 +73,73 @@ pub struct WorkerConfig {
     pub io_deadline: Option<Duration>,
 }
 
-/// A worker's outcome sender; the watchdog takes it away from a worker it gives up on.
-pub(crate) type OutSlot = Mutex<Option<Sender<Outcome>>>;
+/// Clean files a worker counts before it sends them on as one [`Outcome::Clean`]: the actors
+/// are woken once per batch instead of once per file (most files are clean).
+const CLEAN_BATCH: u64 = 64;
+
+/// A worker's way out: its outcome sender, which the watchdog takes away from a worker it
+/// gives up on, and the clean files counted but not yet sent, which the watchdog then sends.
+pub(crate) type OutSlot = Mutex<Out>;
+
+/// See [`OutSlot`].
+pub(crate) struct Out {
+    sender: Option<Sender<Outcome>>,
+    clean_files: u64,
+    clean_bytes: u64,
+}
+
+impl Out {
+    /// A way out through `sender`, nothing counted yet.
+    pub(crate) fn new(sender: Sender<Outcome>) -> Out {
+        Out {
+            sender: Some(sender),
+            clean_files: 0,
+            clean_bytes: 0,
+        }
+    }
+
+    /// Takes the sender and the clean files not yet sent (as an outcome, when there are any).
+    pub(crate) fn take(&mut self) -> (Option<Sender<Outcome>>, Option<Outcome>) {
+        (self.sender.take(), self.take_clean())
+    }
+
+    fn take_clean(&mut self) -> Option<Outcome> {
+        let files = std::mem::take(&mut self.clean_files);
+        let bytes = std::mem::take(&mut self.clean_bytes);
+        (files > 0).then_some(Outcome::Clean { files, bytes })
+    }
+
+    /// Sends `outcome`, or counts it when it is a clean file and the batch is not full. False
+    /// when there is no way out any more.
+    fn send(&mut self, outcome: Outcome) -> bool {
+        let outcome = match outcome {
+            Outcome::Clean { files, bytes } => {
+                self.clean_files += files;
+                self.clean_bytes += bytes;
+                if self.clean_files < CLEAN_BATCH {
+                    return true;
+                }
+                match self.take_clean() {
+                    Some(batch) => batch,
+                    None => return true,
+                }
+            }
+            other => other,
+        };
+        self.sender
+            .as_ref()
+            .is_some_and(|tx| tx.blocking_send(outcome).is_ok())
+    }
+
+    /// Sends the clean files counted so far.
+    fn flush(&mut self) {
+        if let Some(batch) = self.take_clean()
+            && let Some(tx) = &self.sender
+        {
+            let _ = tx.blocking_send(batch);
+        }
+    }
+}
 
 /// Starts `n` workers and their watchdog, taking walked entries from `jobs` and sending
 /// outcomes to `out`. Returns the watchdog's handle: it ends once every worker has ended (each
@@ -148,10 +213,68 @@ fn run(ctx: pool::WorkerCtx) {
             return;
         }
         notices.note(&outcome);
-        let sender = out.lock().unwrap_or_else(|e| e.into_inner());
-        match sender.as_ref() {
-            Some(tx) if tx.blocking_send(outcome).is_ok() => {}
-            _ => return,
+        if !out.lock().unwrap_or_else(|e| e.into_inner()).send(outcome) {
+            return;
         }
+    }
+    out.lock().unwrap_or_else(|e| e.into_inner()).flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatosk::model::SkipReason;
+
+    fn clean(n: u64) -> Outcome {
+        Outcome::Clean {
+            files: n,
+            bytes: 10 * n,
+        }
+    }
+
+    fn counts(outcome: Outcome) -> (u64, u64) {
+        match outcome {
+            Outcome::Clean { files, bytes } => (files, bytes),
+            other => panic!("not a clean batch: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn clean_files_go_out_in_batches_and_nothing_counted_is_lost() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let mut out = Out::new(tx);
+        for _ in 0..2 * CLEAN_BATCH + 5 {
+            assert!(out.send(clean(1)));
+        }
+        // Anything else goes out at once, between the batches.
+        let skipped = Outcome::Skipped {
+            path: "/x".into(),
+            reason: SkipReason::TypeFilter,
+        };
+        assert!(out.send(skipped));
+        assert_eq!(
+            counts(rx.try_recv().unwrap()),
+            (CLEAN_BATCH, 10 * CLEAN_BATCH)
+        );
+        assert_eq!(
+            counts(rx.try_recv().unwrap()),
+            (CLEAN_BATCH, 10 * CLEAN_BATCH)
+        );
+        assert!(matches!(rx.try_recv(), Ok(Outcome::Skipped { .. })));
+        assert!(
+            rx.try_recv().is_err(),
+            "5 clean files are still counted, not sent"
+        );
+        // The end of a worker sends the rest.
+        out.flush();
+        assert_eq!(counts(rx.try_recv().unwrap()), (5, 50));
+        out.flush();
+        assert!(rx.try_recv().is_err(), "nothing twice");
+        // The watchdog takes the sender and what was counted from a worker it gives up on.
+        assert!(out.send(clean(3)));
+        let (sender, rest) = out.take();
+        assert!(sender.is_some());
+        assert_eq!(counts(rest.unwrap()), (3, 30));
+        assert!(!out.send(clean(CLEAN_BATCH)), "no way out any more");
     }
 }

@@ -108,7 +108,10 @@ impl<'s> YaraMatcher<'s> {
                 }
                 drop(bytes);
                 if reasons.is_empty() {
-                    return Outcome::Clean { bytes: scanned };
+                    return Outcome::Clean {
+                        files: 1,
+                        bytes: scanned,
+                    };
                 }
                 self.finding(job, size, hashes, magic, extension, reasons)
             }

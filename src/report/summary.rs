@@ -162,18 +162,25 @@ impl Summary {
     /// finding from a filename IOC on a file skipped for size counts the same way); its level
     /// is counted by [`Summary::record_finding`].
     pub fn record_outcome(&mut self, outcome: &Outcome) {
-        self.seen += 1;
         match outcome {
             Outcome::Finding(f) => {
+                self.seen += 1;
                 self.scanned += 1;
                 self.bytes_scanned += f.size;
             }
-            Outcome::Clean { bytes } => {
-                self.scanned += 1;
+            Outcome::Clean { files, bytes } => {
+                self.seen += files;
+                self.scanned += files;
                 self.bytes_scanned += bytes;
             }
-            Outcome::Skipped { reason, .. } => self.record_skip(*reason),
-            Outcome::Error { .. } => self.errors += 1,
+            Outcome::Skipped { reason, .. } => {
+                self.seen += 1;
+                self.record_skip(*reason);
+            }
+            Outcome::Error { .. } => {
+                self.seen += 1;
+                self.errors += 1;
+            }
         }
     }
 
@@ -321,7 +328,10 @@ pub(crate) mod tests {
         let finding = finding_with_two_reasons();
         s.record_outcome(&Outcome::Finding(Box::new(finding.clone())));
         s.record_finding(&finding, Disposition::Reported);
-        s.record_outcome(&Outcome::Clean { bytes: 4_000_000 });
+        s.record_outcome(&Outcome::Clean {
+            files: 1,
+            bytes: 4_000_000,
+        });
         for reason in [
             SkipReason::TooLarge,
             SkipReason::TooLarge,

@@ -27,7 +27,7 @@ use ratatosk::walk::WalkItem;
 
 use super::notices::Notices;
 use super::slot::IoSlot;
-use super::{OutSlot, WorkerConfig, run};
+use super::{Out, OutSlot, WorkerConfig, run};
 
 /// Extra time the watchdog gives beyond the I/O deadline, as a fraction of it: a read that is
 /// only slow ends through the reader's own deadline first, which is cheaper than replacing the
@@ -93,7 +93,7 @@ impl Pool {
         let id = self.next_id;
         self.next_id += 1;
         let slot = Arc::new(IoSlot::new(self.epoch));
-        let out = Arc::new(Mutex::new(Some(self.out.clone())));
+        let out = Arc::new(Mutex::new(Out::new(self.out.clone())));
         let ctx = WorkerCtx {
             cfg: self.cfg.clone(),
             sigs: Arc::clone(&self.sigs),
@@ -175,7 +175,14 @@ impl Pool {
             };
             let stuck = self.running.swap_remove(i);
             // The stuck thread must not keep the outcome channel open: the run could not end.
-            drop(stuck.out.lock().unwrap_or_else(|e| e.into_inner()).take());
+            // The clean files it counted but did not send yet are sent from here.
+            let (sender, clean) = stuck.out.lock().unwrap_or_else(|e| e.into_inner()).take();
+            drop(sender);
+            if let Some(clean) = clean
+                && self.out.blocking_send(clean).is_err()
+            {
+                return;
+            }
             tracing::debug!(
                 "{}: no answer within {:?}; the file is abandoned and scan-{} replaced",
                 escape_path(&path),
