@@ -215,6 +215,12 @@ pub async fn run(settings: Settings, sigs: Arc<SignatureSet>) -> anyhow::Result<
             tracing::error!("a scan thread panicked");
         }
     }
+    let (entries, bytes) = sigs.content_cache().usage();
+    tracing::debug!(
+        "content cache: {} files matched only with the rules that read externals; {entries} \
+         contents held ({bytes} bytes)",
+        sigs.content_cache().hits()
+    );
     Ok(RunEnd {
         summary,
         interrupted,

@@ -61,37 +61,74 @@ pub(crate) struct Compiled {
 /// files that read an external are compiled a second time on their own (signature-base and the
 /// embedded set: 14 of 744 files).
 pub(crate) fn compile(sources: &[RuleSource]) -> Compiled {
-    let used: Vec<ExternalsUsed> = sources
-        .iter()
-        .map(|s| externals_usage::externals_used(&s.text))
-        .collect();
-    let (rules, mut report, failed) = compile_skipping(sources, &[]);
-    let rules = if failed.is_empty() {
-        rules
-    } else {
-        let (rules, second, _) = compile_skipping(sources, &failed);
-        report.warnings = second.warnings;
-        rules
-    };
-    // Files that compiled and read an external; the others are left out of the second set.
-    let not_path: Vec<usize> = (0..sources.len())
-        .filter(|&i| failed.contains(&i) || used[i].is_empty())
-        .collect();
+    // Telling which files read an external and compiling those apart does not depend on the
+    // main compile: it runs beside it (when one of those files then fails in the main compile,
+    // the few are compiled again without it).
+    let (main, (used, path_rules)) = std::thread::scope(|scope| {
+        let apart = scope.spawn(|| {
+            let started = std::time::Instant::now();
+            let used: Vec<ExternalsUsed> = sources
+                .iter()
+                .map(|s| externals_usage::externals_used(&s.text))
+                .collect();
+            let parsed = started.elapsed();
+            let not_path = without_externals(&used, &[]);
+            let rules = (not_path.len() < sources.len())
+                .then(|| compile_skipping(sources, &not_path).0);
+            tracing::debug!(
+                "externals read by {} of {} rule files (parsed in {parsed:.2?}), compiled apart in {:.2?}",
+                sources.len() - not_path.len(),
+                sources.len(),
+                started.elapsed() - parsed
+            );
+            (used, rules)
+        });
+        let main = compile_all(sources);
+        let apart = apart
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (main, apart)
+    });
+    let (rules, mut report, failed) = main;
+    let not_path = without_externals(&used, &failed);
     let path_rules = if not_path.len() == sources.len() {
         None
+    } else if failed.iter().any(|i| !used[*i].is_empty()) {
+        Some(compile_skipping(sources, &not_path).0)
     } else {
+        path_rules
+    };
+    if path_rules.is_some() {
         report.path_namespaces = (0..sources.len())
             .filter(|i| !not_path.contains(i))
             .map(|i| sources[i].namespace.clone())
             .collect();
-        Some(compile_skipping(sources, &not_path).0)
-    };
+    }
     report.uses_md5 = (0..sources.len()).any(|i| !failed.contains(&i) && used[i].reads("md5"));
     Compiled {
         rules,
         path_rules,
         report,
     }
+}
+
+/// Every source compiled; a second time without the failed ones when some failed. Also the
+/// indexes of those.
+fn compile_all(sources: &[RuleSource]) -> (Rules, CompileReport, Vec<usize>) {
+    let (rules, mut report, failed) = compile_skipping(sources, &[]);
+    if failed.is_empty() {
+        return (rules, report, failed);
+    }
+    let (rules, second, _) = compile_skipping(sources, &failed);
+    report.warnings = second.warnings;
+    (rules, report, failed)
+}
+
+/// The indexes of the sources that read no external, or failed.
+fn without_externals(used: &[ExternalsUsed], failed: &[usize]) -> Vec<usize> {
+    (0..used.len())
+        .filter(|i| failed.contains(i) || used[*i].is_empty())
+        .collect()
 }
 
 /// One compile of `sources` without those at the indexes in `skip`; also the indexes of the

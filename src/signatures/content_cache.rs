@@ -8,17 +8,18 @@
 //! ~0.6 ms per file with signature-base), least recently used entries evicted once the
 //! entries' estimated size passes the budget, so the cache stays bounded whatever the tree.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 
 use hashlink::LruCache;
 
 use crate::model::{Reason, Sha256};
 
-/// The default budget: at about 100 bytes for a clean file's entry, some 160,000 files.
+/// The default budget: at about 100 bytes for a clean file's entry (no allocation besides
+/// the map's node), some 160,000 files.
 pub const DEFAULT_CONTENT_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Bytes an entry costs besides its reasons: the key, the `Arc`, the map's links.
+/// Bytes an entry costs besides its reasons: the key, the value, the map's links and slot.
 const ENTRY_OVERHEAD: usize = 96;
 
 /// Bytes a reason costs besides its strings.
@@ -31,9 +32,18 @@ pub struct ContentCache {
     hits: AtomicU64,
 }
 
+/// One content's reasons.
+#[derive(Debug)]
+struct Entry {
+    /// `None`: the content matched no rule (no allocation).
+    reasons: Option<Box<[Reason]>>,
+    /// The estimated size, counted against the budget.
+    size: usize,
+}
+
 #[derive(Debug)]
 struct Inner {
-    entries: LruCache<Sha256, (Arc<[Reason]>, usize)>,
+    entries: LruCache<Sha256, Entry>,
     bytes: usize,
     budget: usize,
 }
@@ -52,12 +62,15 @@ impl ContentCache {
     }
 
     /// The reasons stored for `sha256`, marking the entry as recently used.
-    pub fn get(&self, sha256: &Sha256) -> Option<Arc<[Reason]>> {
+    pub fn get(&self, sha256: &Sha256) -> Option<Vec<Reason>> {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let found = inner
-            .entries
-            .get(sha256)
-            .map(|(reasons, _)| Arc::clone(reasons));
+        let found = inner.entries.get(sha256).map(|entry| {
+            entry
+                .reasons
+                .as_deref()
+                .map(<[Reason]>::to_vec)
+                .unwrap_or_default()
+        });
         if found.is_some() {
             self.hits.fetch_add(1, Ordering::Relaxed);
         }
@@ -66,19 +79,20 @@ impl ContentCache {
 
     /// Stores the reasons of `sha256`'s content, evicting the least recently used entries
     /// beyond the budget. An entry larger than the whole budget is not stored.
-    pub fn insert(&self, sha256: Sha256, reasons: Arc<[Reason]>) {
-        let size = entry_size(&reasons);
+    pub fn insert(&self, sha256: Sha256, reasons: &[Reason]) {
+        let size = entry_size(reasons);
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if size > inner.budget {
             return;
         }
-        if let Some((_, old)) = inner.entries.insert(sha256, (reasons, size)) {
-            inner.bytes -= old;
+        let reasons = (!reasons.is_empty()).then(|| Box::from(reasons));
+        if let Some(old) = inner.entries.insert(sha256, Entry { reasons, size }) {
+            inner.bytes -= old.size;
         }
         inner.bytes += size;
         while inner.bytes > inner.budget {
             match inner.entries.remove_lru() {
-                Some((_, (_, evicted))) => inner.bytes -= evicted,
+                Some((_, evicted)) => inner.bytes -= evicted.size,
                 None => break,
             }
         }
@@ -143,8 +157,8 @@ mod tests {
     fn stored_reasons_come_back_and_count_as_hits() {
         let cache = ContentCache::new(DEFAULT_CONTENT_CACHE_BYTES);
         assert!(cache.get(&key(1)).is_none());
-        cache.insert(key(1), Arc::from(vec![reason("A")]));
-        cache.insert(key(2), Arc::from(Vec::new()));
+        cache.insert(key(1), &[reason("A")]);
+        cache.insert(key(2), &[]);
         let got = cache.get(&key(1)).unwrap();
         assert_eq!(got[0].signature.rule_name, "A");
         assert!(cache.get(&key(2)).unwrap().is_empty());
@@ -156,10 +170,10 @@ mod tests {
         // Room for exactly three clean entries.
         let cache = ContentCache::new(3 * ENTRY_OVERHEAD);
         for n in 1..=3 {
-            cache.insert(key(n), Arc::from(Vec::new()));
+            cache.insert(key(n), &[]);
         }
         assert!(cache.get(&key(1)).is_some()); // 1 is now the most recently used
-        cache.insert(key(4), Arc::from(Vec::new()));
+        cache.insert(key(4), &[]);
         assert!(
             cache.get(&key(2)).is_none(),
             "2 was the least recently used"
@@ -169,17 +183,17 @@ mod tests {
         }
         assert_eq!(cache.usage(), (3, 3 * ENTRY_OVERHEAD));
         // Replacing an entry does not count it twice.
-        cache.insert(key(4), Arc::from(Vec::new()));
+        cache.insert(key(4), &[]);
         assert_eq!(cache.usage(), (3, 3 * ENTRY_OVERHEAD));
     }
 
     #[test]
     fn an_entry_above_the_budget_is_not_stored() {
         let cache = ContentCache::new(ENTRY_OVERHEAD + 10);
-        cache.insert(key(1), Arc::from(vec![reason("Big")]));
+        cache.insert(key(1), &[reason("Big")]);
         assert_eq!(cache.usage(), (0, 0));
         let off = ContentCache::new(0);
-        off.insert(key(1), Arc::from(Vec::new()));
+        off.insert(key(1), &[]);
         assert!(off.get(&key(1)).is_none());
     }
 }

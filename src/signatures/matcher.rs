@@ -11,7 +11,6 @@
 //! [`ContentCache`]: super::ContentCache
 
 use std::path::Path;
-use std::sync::Arc;
 
 use yara_x::{ScanError, ScanResults, Scanner};
 
@@ -78,7 +77,7 @@ impl<'a> FileMatcher<'a> {
         if let Some(sha256) = &ctx.sha256
             && let Some(cached) = cache.get(sha256)
         {
-            let mut reasons = cached.to_vec();
+            let mut reasons = cached;
             if let Some(scanner) = &mut self.path {
                 let results = run(scanner, path, data, ctx, self.timeout);
                 reasons.extend(
@@ -107,7 +106,7 @@ impl<'a> FileMatcher<'a> {
             }
         }
         if let Some(sha256) = ctx.sha256 {
-            cache.insert(sha256, Arc::from(content.as_slice()));
+            cache.insert(sha256, &content);
         }
         if data.len() > RENEW_AFTER {
             self.all = new_scanner(self.set.rules(), self.timeout);
