@@ -1,11 +1,14 @@
 //! A scan of one buffer with the full rule set (embedded rules plus signature-base) through
-//! the per-thread [`FileMatcher`]: a 64 KiB text file and 1 MiB of a real executable. The time
-//! includes setting the six externals, as every file's scan does.
+//! the per-thread [`FileMatcher`]: a 100-byte text (the fixed cost of a file), a 64 KiB text
+//! file and 1 MiB of a real executable. The time includes setting the six externals, as every
+//! file's scan does. `new` is content never seen (every rule); `seen_before` is content whose
+//! reasons are in the content-keyed cache (only the rules that read externals run).
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use ratatosk::model::HashKinds;
 use ratatosk::signatures::{FileContext, FileMatcher};
 
 use super::hashing::pseudo_random;
@@ -63,6 +66,13 @@ pub fn bench(c: &mut Criterion) {
     let mut matcher = FileMatcher::new(&set);
     let cases = [
         (
+            "text_100B",
+            "/home/user/notes.txt",
+            ".txt",
+            "",
+            text(100),
+        ),
+        (
             "text_64KiB",
             "/srv/www/logs/app.log",
             ".log",
@@ -79,17 +89,21 @@ pub fn bench(c: &mut Criterion) {
     ];
     let mut group = c.benchmark_group("scan_signature_base");
     for (label, path, extension, filetype, data) in &cases {
-        let ctx = FileContext {
-            extension,
-            filetype,
-            owner: "root",
-            md5: None,
-            sha256: None,
-        };
+        let sha256 = ratatosk::hash::digest(data, HashKinds::default()).sha256;
         group.throughput(Throughput::Bytes(data.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(label), data, |b, d| {
-            b.iter(|| matcher.scan(Path::new(path), black_box(d), &ctx).ok())
-        });
+        for (kind, key) in [("new", None), ("seen_before", Some(sha256))] {
+            let ctx = FileContext {
+                extension,
+                filetype,
+                owner: "root",
+                md5: None,
+                sha256: key,
+            };
+            let id = BenchmarkId::new(*label, kind);
+            group.bench_with_input(id, data, |b, d| {
+                b.iter(|| matcher.scan(Path::new(path), black_box(d), &ctx).ok())
+            });
+        }
     }
     group.finish();
 }
