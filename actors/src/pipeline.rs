@@ -150,7 +150,8 @@ pub async fn run(settings: Settings, sigs: Arc<SignatureSet>) -> anyhow::Result<
         self_ids,
         module: Module::FileScan,
     };
-    let walker = crate::walker::spawn(walk, job_tx, Arc::clone(&stop))?;
+    let room = Arc::new(crate::walker::Room::default());
+    let walker = crate::walker::spawn(walk, job_tx, Arc::clone(&room), Arc::clone(&stop))?;
     let worker_cfg = WorkerConfig {
         kinds: hash_kinds(&settings, &sigs),
         prefilter: settings.content_prefilter(),
@@ -158,6 +159,7 @@ pub async fn run(settings: Settings, sigs: Arc<SignatureSet>) -> anyhow::Result<
         map_files: settings.lab,
         thresholds,
         io_deadline: workers::io_deadline_from_env(),
+        room,
     };
     let pool = workers::spawn(threads, &worker_cfg, &sigs, &job_rx, &out_tx)?;
     drop(job_rx);

@@ -71,6 +71,8 @@ pub struct WorkerConfig {
     pub thresholds: Thresholds,
     /// Per-file I/O deadline (open, read, hash); `None`: none.
     pub io_deadline: Option<Duration>,
+    /// The walk queue's hysteresis, shared with the walker.
+    pub room: Arc<crate::walker::Room>,
 }
 
 /// Clean files a worker counts before it sends them on as one [`Outcome::Clean`]: the actors
@@ -194,6 +196,7 @@ fn run(ctx: pool::WorkerCtx) {
     );
     let mut matcher = YaraMatcher::new(&sigs, cfg.thresholds);
     for item in jobs.iter() {
+        cfg.room.taken(&jobs);
         let outcome = match item {
             WalkItem::Job(job) => {
                 let outcome = matcher.process(&mut hasher, &job);

@@ -65,13 +65,7 @@ pub fn bench(c: &mut Criterion) {
     eprintln!("rule_scan: {} compiled rules", set.counts().rules);
     let mut matcher = FileMatcher::new(&set);
     let cases = [
-        (
-            "text_100B",
-            "/home/user/notes.txt",
-            ".txt",
-            "",
-            text(100),
-        ),
+        ("text_100B", "/home/user/notes.txt", ".txt", "", text(100)),
         (
             "text_64KiB",
             "/srv/www/logs/app.log",

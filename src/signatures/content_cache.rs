@@ -16,8 +16,9 @@ use hashlink::LruCache;
 use crate::model::{Reason, Sha256};
 
 /// The default budget: at about 100 bytes for a clean file's entry (no allocation besides
-/// the map's node), some 160,000 files.
-pub const DEFAULT_CONTENT_CACHE_BYTES: usize = 16 * 1024 * 1024;
+/// the map's node), the last 80,000 or so distinct contents. Bounded so that resident memory
+/// stays flat on trees of millions of files (a full cache adds about 10 MB).
+pub const DEFAULT_CONTENT_CACHE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Bytes an entry costs besides its reasons: the key, the value, the map's links and slot.
 const ENTRY_OVERHEAD: usize = 96;
