@@ -35,9 +35,6 @@ pub(crate) struct CompileReport {
     pub warnings: Vec<Diagnostic>,
     /// Problems worth telling the user that are not compile errors (an empty rule file).
     pub notices: Vec<Diagnostic>,
-    /// Namespaces of the files that read an external (their rules are also in
-    /// [`Compiled::path_rules`]).
-    pub path_namespaces: Vec<String>,
     /// True when a rule that loaded reads the `md5` external.
     pub uses_md5: bool,
 }
@@ -98,12 +95,6 @@ pub(crate) fn compile(sources: &[RuleSource]) -> Compiled {
     } else {
         path_rules
     };
-    if path_rules.is_some() {
-        report.path_namespaces = (0..sources.len())
-            .filter(|i| !not_path.contains(i))
-            .map(|i| sources[i].namespace.clone())
-            .collect();
-    }
     report.uses_md5 = (0..sources.len()).any(|i| !failed.contains(&i) && used[i].reads("md5"));
     Compiled {
         rules,

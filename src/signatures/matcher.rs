@@ -78,18 +78,12 @@ impl<'a> FileMatcher<'a> {
             && let Some(cached) = cache.get(sha256)
         {
             let mut reasons = cached;
-            if let Some(scanner) = &mut self.path {
-                let results = run(scanner, path, data, ctx, self.timeout);
-                reasons.extend(
-                    results?
-                        .matching_rules()
-                        .filter_map(|rule| (!rule.is_global()).then(|| yara_reason(&rule))),
-                );
-                if data.len() > RENEW_AFTER
-                    && let Some(rules) = self.set.path_rules()
+            if let (Some(scanner), Some(rules)) = (&mut self.path, self.set.path_rules()) {
                 {
-                    *scanner = new_scanner(rules, self.timeout);
+                    let results = run(scanner, path, data, ctx, self.timeout)?;
+                    reasons.extend(reported(&results).map(|rule| yara_reason(&rule)));
                 }
+                renew_after_big(scanner, rules, data, self.timeout);
             }
             return Ok(reasons);
         }
@@ -97,7 +91,7 @@ impl<'a> FileMatcher<'a> {
         let mut by_path = Vec::new();
         {
             let results = run(&mut self.all, path, data, ctx, self.timeout)?;
-            for rule in results.matching_rules().filter(|rule| !rule.is_global()) {
+            for rule in reported(&results) {
                 if self.set.is_path_namespace(rule.namespace()) {
                     by_path.push(yara_reason(&rule));
                 } else {
@@ -108,9 +102,7 @@ impl<'a> FileMatcher<'a> {
         if let Some(sha256) = ctx.sha256 {
             cache.insert(sha256, &content);
         }
-        if data.len() > RENEW_AFTER {
-            self.all = new_scanner(self.set.rules(), self.timeout);
-        }
+        renew_after_big(&mut self.all, self.set.rules(), data, self.timeout);
         content.extend(by_path);
         Ok(content)
     }
@@ -159,6 +151,26 @@ fn run<'s, 'r>(
             message: other.to_string(),
         },
     })
+}
+
+/// The matching rules that become reasons (global rules only gate the others).
+fn reported<'r>(
+    results: &'r ScanResults<'_, '_>,
+) -> impl Iterator<Item = yara_x::Rule<'r, 'r>> + 'r {
+    results.matching_rules().filter(|rule| !rule.is_global())
+}
+
+/// Builds `scanner` anew after a scan of more than [`RENEW_AFTER`] bytes: yara-x keeps a
+/// scan's match storage for the next one.
+fn renew_after_big<'r>(
+    scanner: &mut Scanner<'r>,
+    rules: &'r yara_x::Rules,
+    data: &[u8],
+    timeout: std::time::Duration,
+) {
+    if data.len() > RENEW_AFTER {
+        *scanner = new_scanner(rules, timeout);
+    }
 }
 
 /// A scanner over `rules` with the per-file timeout.

@@ -141,9 +141,8 @@ impl SignatureSet {
             let started = std::time::Instant::now();
             let compiled = compile_or_load(&sources.rules, options.cache_dir.as_deref());
             tracing::debug!(
-                "{} rule files ({} read an external) {} in {:.2?}",
+                "{} rule files {} in {:.2?}",
                 compiled.0.report.rule_files,
-                compiled.0.report.path_namespaces.len(),
                 if compiled.1 {
                     "loaded from the cache"
                 } else {
@@ -187,10 +186,16 @@ impl SignatureSet {
             });
         }
 
+        // The namespaces whose rules read an external: those of the rules compiled apart.
+        let path_namespaces: HashSet<String> = path_rules
+            .iter()
+            .flat_map(Rules::iter)
+            .map(|rule| rule.namespace().to_owned())
+            .collect();
         let counts = SignatureCounts {
             rules: rules.iter().len(),
             rule_files: report.rule_files,
-            path_rule_files: report.path_namespaces.len(),
+            path_rule_files: path_namespaces.len(),
             hash_iocs: hash_iocs.len(),
             trusted_hashes: trusted.len(),
             filename_iocs: filename_iocs.len(),
@@ -210,7 +215,7 @@ impl SignatureSet {
         Ok(SignatureSet {
             rules,
             path_rules,
-            path_namespaces: report.path_namespaces.iter().cloned().collect(),
+            path_namespaces,
             content_cache: ContentCache::new(options.content_cache_bytes),
             counts,
             hash_iocs,
