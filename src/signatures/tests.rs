@@ -33,6 +33,16 @@ fn scan(set: &SignatureSet, path: &str, data: &[u8]) -> Vec<(String, i32)> {
         .collect()
 }
 
+/// Loads the rules and IOCs of one custom folder and nothing else.
+fn load_custom_only(root: &Path) -> SignatureSet {
+    SignatureSet::load(&LoadOptions {
+        custom_dirs: vec![root.to_path_buf()],
+        custom_only: true,
+        ..LoadOptions::default()
+    })
+    .unwrap()
+}
+
 #[test]
 fn signature_set_is_shared_between_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
@@ -233,12 +243,7 @@ fn externals_rule_matches_only_with_the_right_path() {
          rule Ext_Md5 { condition: md5 == \"0c2674c3a97c53082187d930efb645c2\" }\n\
          rule Ext_Type { condition: filetype == \"PHP\" }\n",
     );
-    let set = SignatureSet::load(&LoadOptions {
-        custom_dirs: vec![root.to_path_buf()],
-        custom_only: true,
-        ..LoadOptions::default()
-    })
-    .unwrap();
+    let set = load_custom_only(root);
     assert!(set.needs_md5(), "a rule reads the md5 external");
     let mut matcher = FileMatcher::new(&set);
     let run = |m: &mut FileMatcher<'_>, path: &str, owner: &str, md5: Option<Md5>| -> Vec<String> {
@@ -300,12 +305,7 @@ fn content_and_path_rules() -> (tempfile::TempDir, SignatureSet) {
         "rule Path_Evil_Name { meta: score = 70 condition: filename == \"evil.exe\" }\n\
          rule Path_Owner { meta: score = 60 strings: $a = \"shared\" condition: $a and owner == \"mallory\" }\n",
     );
-    let set = SignatureSet::load(&LoadOptions {
-        custom_dirs: vec![root.to_path_buf()],
-        custom_only: true,
-        ..LoadOptions::default()
-    })
-    .unwrap();
+    let set = load_custom_only(root);
     (dir, set)
 }
 
@@ -402,12 +402,7 @@ fn without_path_rules_content_seen_before_is_not_scanned_again() {
         "yara/content.yar",
         "rule Content_Only { strings: $a = \"abc\" condition: $a }\n",
     );
-    let set = SignatureSet::load(&LoadOptions {
-        custom_dirs: vec![dir.path().to_path_buf()],
-        custom_only: true,
-        ..LoadOptions::default()
-    })
-    .unwrap();
+    let set = load_custom_only(dir.path());
     assert!(set.path_rules().is_none());
     assert_eq!(set.counts().path_rule_files, 0);
     let mut m = FileMatcher::new(&set);
