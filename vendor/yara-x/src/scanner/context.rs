@@ -170,6 +170,12 @@ pub struct ScanContext<'r, 'd> {
     /// values are the protobuf messages set with [`Scanner::set_module_output`].
     pub(crate) user_provided_module_outputs:
         FxHashMap<String, Box<dyn MessageDyn>>,
+    /// For each imported module, the serialized output from which the
+    /// module's structure in `root_struct` was built by the last scan
+    /// (`None` when the module produced no output). A scan whose module
+    /// output serializes to the same bytes reuses that structure instead of
+    /// building it again from the protobuf descriptor (ratatosk patch).
+    pub(crate) module_struct_sources: FxHashMap<String, Option<Vec<u8>>>,
     /// Match tracker structure that holds unconfirmed and confirmed matches.
     pub(crate) tracker: MatchTracker<'r>,
     /// When [`HEARTBEAT_COUNTER`] is larger than this value, the scan is
@@ -2190,6 +2196,7 @@ pub fn create_wasm_store_and_ctx<'r>(
         },
         module_outputs: FxHashMap::default(),
         user_provided_module_outputs: FxHashMap::default(),
+        module_struct_sources: FxHashMap::default(),
         tracker: MatchTracker {
             pattern_matches: PatternMatches::new(),
             unconfirmed_matches: FxHashMap::default(),

@@ -705,23 +705,43 @@ impl<'r> Scanner<'r> {
             let generate_fields_for_enums =
                 !cfg!(feature = "constant-folding");
 
-            let module_struct = Struct::from_proto_descriptor_and_msg(
-                &module_root_descriptor,
-                module_output.as_deref(),
-                generate_fields_for_enums,
-                false,
-            );
+            // The structure depends only on the module's output: when the
+            // output serializes to the same bytes as in the previous scan
+            // (a file that is not a PE gives the `pe` module the same output
+            // every time), the structure built then is still in
+            // `root_struct` and is reused (ratatosk patch). Bytes that
+            // cannot be serialized never match, so the structure is built.
+            let source = match &module_output {
+                Some(output) => output.write_to_bytes_dyn().ok(),
+                None => None,
+            };
+            let reusable = (module_output.is_none() || source.is_some())
+                && ctx.module_struct_sources.get(module_name) == Some(&source);
+
+            if !reusable {
+                let module_struct = Struct::from_proto_descriptor_and_msg(
+                    &module_root_descriptor,
+                    module_output.as_deref(),
+                    generate_fields_for_enums,
+                    false,
+                );
+                // The data structure obtained from the module is added to
+                // the root structure. Any data from previous scans will be
+                // replaced with the new data structure.
+                ctx.root_struct
+                    .add_field(module_name, TypeValue::Struct(module_struct));
+                if module_output.is_none() || source.is_some() {
+                    ctx.module_struct_sources
+                        .insert(module_name.to_string(), source);
+                } else {
+                    ctx.module_struct_sources.remove(module_name);
+                }
+            }
 
             if let Some(module_output) = module_output {
                 ctx.module_outputs
                     .insert(root_struct_name.to_string(), module_output);
             }
-
-            // The data structure obtained from the module is added to the
-            // root structure. Any data from previous scans will be replaced
-            // with the new data structure.
-            ctx.root_struct
-                .add_field(module_name, TypeValue::Struct(module_struct));
         }
 
         // The user provided module outputs are not needed anymore. Let's
