@@ -1,7 +1,12 @@
-//! The patch in `vendor/yara-x` (see `vendor/README.md`): a scanner keeps a module's structure
-//! while the module's output stays the same. One scanner goes through PEs with different
-//! headers and files that are not PEs, in an order where a kept structure would be wrong; every
-//! answer must be the expected one and the same as a new scanner's.
+//! The patches in `vendor/yara-x` (see `vendor/README.md`).
+//!
+//! A scanner keeps a module's structure while the module's output stays the same: one scanner
+//! goes through PEs with different headers and files that are not PEs, in an order where a kept
+//! structure would be wrong; every answer must be the expected one and the same as a new
+//! scanner's.
+//!
+//! The regex of warning suppression comments is built once per process: comments still
+//! suppress exactly their warnings, source after source.
 
 /// A PE32 image with `sections` sections named `.s0`, `.s1`, … and the given timestamp, as
 /// small as yara-x's `pe` module accepts.
@@ -132,4 +137,36 @@ fn module_structures_kept_between_scans_give_the_answers_of_a_new_scanner() {
         assert_eq!(got, expected(data), "scan {i}");
         assert_eq!(got, fresh, "scan {i}: a new scanner answers otherwise");
     }
+}
+
+#[test]
+fn suppression_comments_work_in_every_source_of_a_compiler() {
+    // text_as_hex warns about a hex pattern that is plain text; the comment suppresses it for
+    // its own line only.
+    let source = |n: u32| {
+        format!(
+            "rule r{n} {{\n  strings:\n    $a = {{ 61 62 63 64 }} // suppress: text_as_hex\n    \
+             $b = {{ 65 66 67 68 }}\n  condition:\n    $a and $b\n}}\n"
+        )
+    };
+    let mut compiler = yara_x::Compiler::new();
+    let mut warnings_per_source = Vec::new();
+    for n in 0..3 {
+        let before = compiler.warnings().len();
+        compiler.add_source(source(n).as_str()).expect("compiles");
+        let new: Vec<(String, usize)> = compiler.warnings()[before..]
+            .iter()
+            .map(|w| {
+                let at = w.labels().next().map(|l| l.span().start()).unwrap_or(0);
+                let line = source(n)[..at].matches('\n').count() + 1;
+                (w.code().to_string(), line)
+            })
+            .collect();
+        warnings_per_source.push(new);
+    }
+    let expected = vec![("text_as_hex".to_string(), 4)];
+    assert_eq!(
+        warnings_per_source,
+        vec![expected.clone(), expected.clone(), expected]
+    );
 }

@@ -125,6 +125,7 @@ fn without_externals(used: &[ExternalsUsed], failed: &[usize]) -> Vec<usize> {
 /// One compile of `sources` without those at the indexes in `skip`; also the indexes of the
 /// sources that had errors.
 fn compile_skipping(sources: &[RuleSource], skip: &[usize]) -> (Rules, CompileReport, Vec<usize>) {
+    let started = std::time::Instant::now();
     let mut failed = Vec::new();
     let mut compiler = Compiler::new();
     let mut report = CompileReport {
@@ -182,7 +183,14 @@ fn compile_skipping(sources: &[RuleSource], skip: &[usize]) -> (Rules, CompileRe
             });
         }
     }
-    (compiler.build(), report, failed)
+    let added = started.elapsed();
+    let rules = compiler.build();
+    tracing::debug!(
+        "{} rule files: sources added in {added:.2?}, built in {:.2?}",
+        sources.len().saturating_sub(skip.len()),
+        started.elapsed() - added
+    );
+    (rules, report, failed)
 }
 
 /// 1-based line of a byte offset.

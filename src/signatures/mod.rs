@@ -414,7 +414,10 @@ fn compile_or_load(
         return (compiled, true, Some(path));
     }
     let compiled = compile::compile(sources);
-    match cache::store(dir, &path, &compiled) {
+    let started = std::time::Instant::now();
+    let stored = cache::store(dir, &path, &compiled);
+    tracing::debug!("compiled rules cached in {:.2?}", started.elapsed());
+    match stored {
         Ok(()) => (compiled, false, Some(path)),
         Err(reason) => {
             tracing::warn!("compiled rules not cached: {reason}");

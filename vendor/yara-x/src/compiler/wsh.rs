@@ -1,4 +1,5 @@
 use std::str::from_utf8;
+use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
@@ -54,6 +55,14 @@ where
     pending_comments: Vec<PendingComment<'src>>,
 }
 
+/// The regex of warning suppression comments, built once per process instead
+/// of once per source (`\w` is Unicode-aware: building it took about 0.5 ms,
+/// which with signature-base's 744 files was 0.4 s of every compile;
+/// ratatosk patch). A clone shares the compiled regex.
+static SUPPRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"suppress: ([\w\s,]+)").unwrap()
+});
+
 #[derive(Debug)]
 struct PendingComment<'src> {
     /// Comment's text.
@@ -88,7 +97,7 @@ where
             f: None,
             line_span: None,
             cst_stream: cst_events.into(),
-            suppress_re: Regex::new(r"suppress: ([\w\s,]+)").unwrap(),
+            suppress_re: SUPPRESS_RE.clone(),
             pending_comments: vec![],
         }
     }
