@@ -17,7 +17,8 @@
 #                        and, at one thread, the same with OpenSSL (Python's hashlib)
 # plus ratatosk's default mode (THOR's file selection) at the highest thread count, and the
 # start-up rows on an empty folder: ratatosk cold (empty rules cache) and warm, `yr scan -C`,
-# `yr compile`, and `openssl speed` for each digest as a second hashing reference.
+# `yr compile`, and `openssl speed` for each digest as a second hashing reference. Each timed
+# run on a tree is preceded by an untimed read of that tree, so no tool pays for the disk.
 #
 # Environment:
 #   BENCH_DIR         work folder (default /tmp/ratatosk-bench); results-DATE.md lands there
@@ -129,6 +130,15 @@ measure() {
   read -r T_WALL T_USER T_SYS T_RSS < <(tail -1 "$RUN/time.out")
 }
 
+# warm TREE: reads every file of TREE once, untimed, right before a timed run on it. The
+# kernel may drop cold pages between runs (this VM runs DAMON-based reclaim: a tree read
+# minutes ago can be half gone), and whichever tool ran first after a pause paid for the disk
+# (seen: ratatosk 1 thread 55.9 s wall on 50.1 CPU s right after the tiny-tree rows, yr 47.8 s
+# after it on the pages ratatosk had brought back).
+warm() {
+  find "$1" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true
+}
+
 # row ROW THREADS REP FILES BYTES SCANNED BYTES_SCANNED [EXTRA]: appends the last measure.
 row() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" \
@@ -144,6 +154,7 @@ ratatosk_scan() {
   local name=$1 threads=$2 rep=$3 tree=$4
   shift 4
   rm -f "$JSONL"
+  warm "$tree"
   measure 1 "$RAT" "$@" --signatures "$SIGBASE" -p "$tree" --threads "$threads" --noprocs \
     --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
   local s
@@ -218,10 +229,6 @@ if ((TINY_FILES > 0)); then
     touch "$TINY/done"
   fi
   TINY_BYTES=$(du -sb --apparent-size "$TINY/tree" | cut -f1)
-  # Untimed: bring the tree's inodes and pages into memory, so the first tool timed on it
-  # does not pay for the disk (a million files: minutes).
-  say "warm-up: reading the tiny tree once"
-  find "$TINY/tree" -type f -print0 | xargs -0 cat >/dev/null
 fi
 
 # ------------------------------------------------------------------ the runs
@@ -230,9 +237,11 @@ for rep in $(seq 1 "$REPS"); do
   for t in $THREADS; do
     ratatosk_scan "ratatosk --intense" "$t" "$rep" "$TREE" --intense
     if [[ -n $HAVE_YR ]]; then
+      warm "$TREE"
       measure 0 "$YR" scan -r -p "$t" --disable-console-logs -C "$COMPILED" "$TREE"
       row "yr scan" "$t" "$rep" "$CORPUS_FILES" "$CORPUS_BYTES" "$CORPUS_FILES" "$CORPUS_BYTES"
     fi
+    warm "$TREE"
     measure 0 "$HASH_TREE" "$TREE" --threads "$t" --list "$CORPUS/manifest.tsv"
     hash_line=$(cat "$RUN/cmd.out")
     hfiles=$(sed -n 's/.*files=\([0-9]*\) .*/\1/p' <<<"$hash_line")
@@ -242,6 +251,7 @@ for rep in $(seq 1 "$REPS"); do
   done
   ratatosk_scan "ratatosk default" "$MAXT" "$rep" "$TREE"
   # OpenSSL's one-pass figure on the same files (Python's hashlib is OpenSSL), one thread.
+  warm "$TREE"
   measure 0 python3 "$HERE/report.py" hash-openssl "$TREE" "$CORPUS/manifest.tsv"
   hcpu=$(sed -n 's/.*hash_cpu_s=\([0-9.]*\) .*/\1/p' "$RUN/cmd.out")
   row "hash one-pass OpenSSL" 1 "$rep" "$CORPUS_FILES" "$CORPUS_BYTES" "$CORPUS_FILES" \
@@ -249,10 +259,12 @@ for rep in $(seq 1 "$REPS"); do
   openssl_rows "$rep"
   if ((TINY_FILES > 0)); then
     rm -f "$JSONL"
+    warm "$TINY/tree"
     measure 1 "$RAT" --intense --signatures "$SIGBASE" -p "$TINY/tree" --threads "$MAXT" \
       --noprocs --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
     row "ratatosk --intense tiny" "$MAXT" "$rep" "$TINY_FILES" "$TINY_BYTES" "$TINY_FILES" "$TINY_BYTES"
     if [[ -n $HAVE_YR ]]; then
+      warm "$TINY/tree"
       measure 0 "$YR" scan -r -p "$MAXT" --disable-console-logs -C "$COMPILED" "$TINY/tree"
       row "yr scan tiny" "$MAXT" "$rep" "$TINY_FILES" "$TINY_BYTES" "$TINY_FILES" "$TINY_BYTES"
     fi
