@@ -139,6 +139,13 @@ warm() {
   find "$1" -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true
 }
 
+# measure_tree TREE OK_RC CMD...: warm TREE, then measure CMD (every timed run on a tree).
+measure_tree() {
+  warm "$1"
+  shift
+  measure "$@"
+}
+
 # row ROW THREADS REP FILES BYTES SCANNED BYTES_SCANNED [EXTRA]: appends the last measure.
 row() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" \
@@ -154,9 +161,8 @@ ratatosk_scan() {
   local name=$1 threads=$2 rep=$3 tree=$4
   shift 4
   rm -f "$JSONL"
-  warm "$tree"
-  measure 1 "$RAT" "$@" --signatures "$SIGBASE" -p "$tree" --threads "$threads" --noprocs \
-    --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
+  measure_tree "$tree" 1 "$RAT" "$@" --signatures "$SIGBASE" -p "$tree" --threads "$threads" \
+    --noprocs --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
   local s
   s=$(python3 "$HERE/report.py" summary "$JSONL")
   # shellcheck disable=SC2086 # s is "seen scanned bytes_scanned"
@@ -237,12 +243,10 @@ for rep in $(seq 1 "$REPS"); do
   for t in $THREADS; do
     ratatosk_scan "ratatosk --intense" "$t" "$rep" "$TREE" --intense
     if [[ -n $HAVE_YR ]]; then
-      warm "$TREE"
-      measure 0 "$YR" scan -r -p "$t" --disable-console-logs -C "$COMPILED" "$TREE"
+      measure_tree "$TREE" 0 "$YR" scan -r -p "$t" --disable-console-logs -C "$COMPILED" "$TREE"
       row "yr scan" "$t" "$rep" "$CORPUS_FILES" "$CORPUS_BYTES" "$CORPUS_FILES" "$CORPUS_BYTES"
     fi
-    warm "$TREE"
-    measure 0 "$HASH_TREE" "$TREE" --threads "$t" --list "$CORPUS/manifest.tsv"
+    measure_tree "$TREE" 0 "$HASH_TREE" "$TREE" --threads "$t" --list "$CORPUS/manifest.tsv"
     hash_line=$(cat "$RUN/cmd.out")
     hfiles=$(sed -n 's/.*files=\([0-9]*\) .*/\1/p' <<<"$hash_line")
     hbytes=$(sed -n 's/.* bytes=\([0-9]*\) .*/\1/p' <<<"$hash_line")
@@ -251,21 +255,20 @@ for rep in $(seq 1 "$REPS"); do
   done
   ratatosk_scan "ratatosk default" "$MAXT" "$rep" "$TREE"
   # OpenSSL's one-pass figure on the same files (Python's hashlib is OpenSSL), one thread.
-  warm "$TREE"
-  measure 0 python3 "$HERE/report.py" hash-openssl "$TREE" "$CORPUS/manifest.tsv"
+  measure_tree "$TREE" 0 python3 "$HERE/report.py" hash-openssl "$TREE" "$CORPUS/manifest.tsv"
   hcpu=$(sed -n 's/.*hash_cpu_s=\([0-9.]*\) .*/\1/p' "$RUN/cmd.out")
   row "hash one-pass OpenSSL" 1 "$rep" "$CORPUS_FILES" "$CORPUS_BYTES" "$CORPUS_FILES" \
     "$CORPUS_BYTES" "hash_cpu_s=$hcpu"
   openssl_rows "$rep"
   if ((TINY_FILES > 0)); then
     rm -f "$JSONL"
-    warm "$TINY/tree"
-    measure 1 "$RAT" --intense --signatures "$SIGBASE" -p "$TINY/tree" --threads "$MAXT" \
-      --noprocs --silent --noprogress --nolog --jsonfile "$JSONL" --rules-cache "$CACHE"
+    measure_tree "$TINY/tree" 1 "$RAT" --intense --signatures "$SIGBASE" -p "$TINY/tree" \
+      --threads "$MAXT" --noprocs --silent --noprogress --nolog --jsonfile "$JSONL" \
+      --rules-cache "$CACHE"
     row "ratatosk --intense tiny" "$MAXT" "$rep" "$TINY_FILES" "$TINY_BYTES" "$TINY_FILES" "$TINY_BYTES"
     if [[ -n $HAVE_YR ]]; then
-      warm "$TINY/tree"
-      measure 0 "$YR" scan -r -p "$MAXT" --disable-console-logs -C "$COMPILED" "$TINY/tree"
+      measure_tree "$TINY/tree" 0 "$YR" scan -r -p "$MAXT" --disable-console-logs \
+        -C "$COMPILED" "$TINY/tree"
       row "yr scan tiny" "$MAXT" "$rep" "$TINY_FILES" "$TINY_BYTES" "$TINY_FILES" "$TINY_BYTES"
     fi
   fi
